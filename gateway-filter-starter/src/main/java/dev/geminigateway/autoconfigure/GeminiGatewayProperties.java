@@ -1,0 +1,124 @@
+package dev.geminigateway.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Key groups and the rotation policy.
+ *
+ * @param groups key groups by name; routes name them in {@code KeyRotation=<group>[,<group>…]}
+ * @param rotation how one request walks the pool
+ * @param bench when a key that keeps failing on its own is taken out for a while
+ * @param probe how quarantined keys are re-checked
+ */
+@Validated
+@ConfigurationProperties("gemini.gateway")
+public record GeminiGatewayProperties(
+        @Valid Map<String, Group> groups,
+        @Valid @DefaultValue Rotation rotation,
+        @Valid @DefaultValue Bench bench,
+        @Valid @DefaultValue Probe probe) {
+
+    public GeminiGatewayProperties {
+        groups = groups == null ? Map.of() : groups;
+    }
+
+    /**
+     * One pool of keys.
+     *
+     * @param keys the keys: a comma-separated string (e.g. from {@code GEMINI_API_KEYS}), each entry {@code KEY} or
+     *     {@code KEY@project}, or a list of {@code {key, project, label}}. Keys of one Google Cloud project share
+     *     its quota: say so with {@code project}, or each key is taken as its own project
+     * @param models the models this group serves (the Rust proxy's {@code model_aliases}); empty: any model
+     */
+    public record Group(List<KeyEntry> keys, Set<String> models) {
+        public Group {
+            keys = keys == null ? List.of() : keys;
+            models = models == null ? Set.of() : models;
+        }
+    }
+
+    /**
+     * One key as configured.
+     *
+     * @param key the Gemini API key
+     * @param project the Google Cloud project it belongs to (quota is counted per project and model)
+     * @param label a name for the admin view
+     */
+    public record KeyEntry(String key, String project, String label) {
+        @Override
+        public String toString() {
+            return "KeyEntry[project=" + project + ", label=" + label + "]";
+        }
+    }
+
+    /**
+     * @param maxAttempts upstream attempts per request, the first included
+     * @param deadline how long a request may spend finding an answer (until response headers arrive)
+     * @param maxWait how long a request may wait for a cooling key to free up before it gets a 429
+     * @param maxBodyBytes request bodies larger than this get a 413
+     * @param backoffBase first backoff after a 5xx or transport failure (full jitter, doubling)
+     * @param backoffMax the longest backoff
+     * @param retryBudgetRatio retries after upstream trouble allowed per request on average
+     * @param retryBudgetMin retries always allowed, however low the traffic
+     * @param quotaJitter added at random to quota cooldowns so that replicas do not return in step
+     * @param capacityThreshold bare 429s within {@code capacityWindow} that mark the pool as throttled
+     * @param capacityWindow see {@code capacityThreshold}
+     * @param capacityHold how long a throttled pool does not rotate on bare 429s
+     * @param upstreamBreakerWindow calls per (group, model) the upstream breaker looks at
+     * @param upstreamBreakerFailureRate percentage of 5xx/transport failures that opens it
+     * @param upstreamBreakerOpen how long it stays open before letting trial calls through
+     * @param rawErrors pass Gemini's OpenAI-surface error bodies as sent (a one-element list) instead of unwrapping
+     */
+    public record Rotation(
+            @DefaultValue("4") @Min(1) int maxAttempts,
+            @DefaultValue("60s") @NotNull Duration deadline,
+            @DefaultValue("2s") @NotNull Duration maxWait,
+            @DefaultValue("10485760") @Min(1024) long maxBodyBytes,
+            @DefaultValue("50ms") @NotNull Duration backoffBase,
+            @DefaultValue("1s") @NotNull Duration backoffMax,
+            @DefaultValue("0.2") @DecimalMin("0.0") @DecimalMax("10.0") double retryBudgetRatio,
+            @DefaultValue("10") @Min(0) int retryBudgetMin,
+            @DefaultValue("2s") @NotNull Duration quotaJitter,
+            @DefaultValue("3") @Min(1) int capacityThreshold,
+            @DefaultValue("10s") @NotNull Duration capacityWindow,
+            @DefaultValue("5s") @NotNull Duration capacityHold,
+            @DefaultValue("20") @Min(2) int upstreamBreakerWindow,
+            @DefaultValue("80") @DecimalMin("1") @DecimalMax("100") float upstreamBreakerFailureRate,
+            @DefaultValue("5s") @NotNull Duration upstreamBreakerOpen,
+            @DefaultValue("false") boolean rawErrors) {
+    }
+
+    /**
+     * The per-key breaker (the Rust proxy's {@code circuit_breaker}: {@code failure_threshold} and
+     * {@code recovery_timeout_secs}). Only failures that are the key's own count: a key fails while others succeed.
+     *
+     * @param failureThreshold consecutive own failures that bench a key
+     * @param duration how long a benched key sits out; it then gets one trial, and one more failure benches it again
+     */
+    public record Bench(
+            @DefaultValue("3") @Min(1) int failureThreshold,
+            @DefaultValue("5m") @NotNull Duration duration) {
+    }
+
+    /**
+     * @param interval how often quarantined keys are re-checked with a cheap {@code GET models}
+     * @param baseUrl where probes go; default: the upstream of the route that last used the key's group
+     */
+    public record Probe(
+            @DefaultValue("10m") @NotNull Duration interval,
+            String baseUrl) {
+    }
+}

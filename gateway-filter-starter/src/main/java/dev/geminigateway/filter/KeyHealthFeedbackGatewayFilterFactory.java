@@ -1,0 +1,60 @@
+package dev.geminigateway.filter;
+
+import java.net.URI;
+
+import dev.geminigateway.health.KeyHealthRecorder;
+import dev.geminigateway.health.KeyProber;
+import dev.geminigateway.health.StreamGuard;
+import dev.geminigateway.web.GatewayErrors;
+import dev.geminigateway.web.GeminiExchangeAttributes;
+import dev.geminigateway.web.Surface;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+
+/**
+ * {@code KeyHealthFeedback}: learns from every upstream attempt KeyRotation makes (quarantine, quota cooldowns,
+ * bench; see {@link KeyHealthRecorder}) and guards streamed answers after their 200 ({@link StreamGuard}).
+ * <p>
+ * It sits before {@code NettyWriteResponseFilter} ({@value #ORDER}, as {@code ModifyResponseBody} does), because
+ * that filter writes to the response of the exchange it was given: a response decorator installed later would be
+ * bypassed. It is told of each attempt through {@link AttemptObserver}, so it still acts once per attempt.
+ */
+public class KeyHealthFeedbackGatewayFilterFactory extends AbstractGatewayFilterFactory<Object> {
+
+    public static final int ORDER = NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1;
+
+    private final KeyHealthRecorder recorder;
+    private final KeyProber prober;
+
+    public KeyHealthFeedbackGatewayFilterFactory(KeyHealthRecorder recorder, KeyProber prober) {
+        super(Object.class);
+        this.recorder = recorder;
+        this.prober = prober;
+    }
+
+    @Override
+    public GatewayFilter apply(Object config) {
+        return new OrderedGatewayFilter((exchange, chain) -> {
+            Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+            AttemptObserver.register(exchange, (ex, attempt) -> {
+                recorder.record(attempt);
+                if (route != null) {
+                    prober.rememberUpstream(attempt.group(), baseOf(route.getUri()));
+                }
+            });
+            Surface surface = GatewayErrors.surfaceOf(exchange);
+            exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.SURFACE, surface);
+            StreamGuard guard = new StreamGuard(exchange.getResponse(), surface, () -> { });
+            return chain.filter(exchange.mutate().response(guard).build());
+        }, ORDER);
+    }
+
+    private static URI baseOf(URI uri) {
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+    }
+}

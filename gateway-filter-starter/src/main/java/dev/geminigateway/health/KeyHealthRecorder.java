@@ -1,0 +1,102 @@
+package dev.geminigateway.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.geminigateway.filter.AttemptRecord;
+import dev.geminigateway.key.ApiKey;
+import dev.geminigateway.outcome.UpstreamOutcome;
+import dev.geminigateway.store.Cooldown;
+import dev.geminigateway.store.KeyState;
+import dev.geminigateway.store.KeyStateStore;
+
+/**
+ * Turns each attempt's outcome into key and project state (DESIGN.md sections 4 and 5): quarantine for a bad key,
+ * a cooldown of the project for the model on a quota 429, a bench after repeated failures that are the key's own,
+ * and nothing at all for shared-capacity 429s or an upstream storm, so that a Gemini outage never empties the pool.
+ */
+public class KeyHealthRecorder {
+
+    /**
+     * A 5xx counts against a key only while its group is otherwise healthy for the model: a success rate (EWMA
+     * over recent attempts of all keys) at or above this. In a storm the rate drops within two or three failures,
+     * so the storm blames no key.
+     */
+    static final double HEALTHY_SUCCESS_RATE = 0.7;
+    private static final double ALPHA = 0.2;
+
+    private static final Log log = LogFactory.getLog(KeyHealthRecorder.class);
+
+    private final KeyStateStore store;
+    private final Clock clock;
+    private final int benchThreshold;
+    private final Duration benchDuration;
+    private final Duration quotaJitter;
+    private final Map<String, Double> successRate = new ConcurrentHashMap<>();
+
+    public KeyHealthRecorder(KeyStateStore store, Clock clock, int benchThreshold, Duration benchDuration,
+            Duration quotaJitter) {
+        this.store = store;
+        this.clock = clock;
+        this.benchThreshold = benchThreshold;
+        this.benchDuration = benchDuration;
+        this.quotaJitter = quotaJitter;
+    }
+
+    public void record(AttemptRecord attempt) {
+        ApiKey key = attempt.key();
+        UpstreamOutcome outcome = attempt.outcome();
+        Instant now = clock.instant();
+        switch (outcome.kind()) {
+            case SUCCESS -> {
+                store.recordSuccess(key.id());
+                if (store.state(key.id()) instanceof KeyState.CoolingDown) {
+                    store.setState(key.id(), KeyState.Active.INSTANCE);
+                }
+                successRate.merge(attempt.group() + '/' + attempt.model(), 1.0, (old, one) -> old * (1 - ALPHA) + ALPHA);
+            }
+            case KEY_INVALID, KEY_FORBIDDEN -> {
+                store.setState(key.id(), new KeyState.Quarantined(now, outcome.reason()));
+                log.warn("Key " + key.id() + " (" + key.masked() + ") quarantined: " + outcome.reason());
+            }
+            case MINUTE_QUOTA, TOKEN_QUOTA, DAY_QUOTA, MODEL_UNAVAILABLE -> {
+                Instant until = outcome.coolUntil().plus(jitter());
+                store.coolDown(new Cooldown(key.project(), attempt.model(), until, outcome.reason()));
+                log.info("Project " + key.project() + " cooling for " + attempt.model() + " until " + until + ": "
+                        + outcome.reason());
+            }
+            case SERVER_ERROR, TRANSPORT -> {
+                double before = successRate.getOrDefault(attempt.group() + '/' + attempt.model(), 1.0);
+                successRate.put(attempt.group() + '/' + attempt.model(), before * (1 - ALPHA));
+                if (before >= HEALTHY_SUCCESS_RATE) {
+                    countOwnFailure(key, outcome, now);
+                }
+            }
+            case CAPACITY, CLIENT_ERROR -> {
+                // Not the key's fault: no penalty.
+            }
+        }
+    }
+
+    private void countOwnFailure(ApiKey key, UpstreamOutcome outcome, Instant now) {
+        int failures = store.recordFailure(key.id());
+        if (failures >= benchThreshold) {
+            // The count is kept: after the bench one more failure benches the key again (a breaker's half-open).
+            store.setState(key.id(), new KeyState.CoolingDown(now.plus(benchDuration),
+                    "benched after " + failures + " consecutive failures (" + outcome.reason() + ")"));
+            log.warn("Key " + key.id() + " benched for " + benchDuration + " after " + failures + " failures");
+        }
+    }
+
+    private Duration jitter() {
+        long max = quotaJitter.toMillis();
+        return max <= 0 ? Duration.ZERO : Duration.ofMillis(ThreadLocalRandom.current().nextLong(max + 1));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.geminigateway.health;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import dev.geminigateway.key.ApiKey;
+import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.store.KeyState;
+import dev.geminigateway.store.KeyStateStore;
+import dev.geminigateway.web.Surface;
+
+/**
+ * Re-checks quarantined keys rarely and cheaply: one {@code GET /v1beta/models?pageSize=1} per key per interval,
+ * which costs no generation quota. A key that answers 200 returns to rotation; disabled keys are left alone.
+ */
+public class KeyProber {
+
+    private static final Log log = LogFactory.getLog(KeyProber.class);
+    private static final URI GOOGLE = URI.create("https://generativelanguage.googleapis.com");
+
+    private final KeyRegistry registry;
+    private final KeyStateStore store;
+    private final HttpClient http;
+    private final URI configuredBase;
+    private final Map<String, URI> upstreamByGroup = new ConcurrentHashMap<>();
+
+    public KeyProber(KeyRegistry registry, KeyStateStore store, HttpClient http, String configuredBase) {
+        this.registry = registry;
+        this.store = store;
+        this.http = http.responseTimeout(Duration.ofSeconds(10));
+        this.configuredBase = configuredBase == null || configuredBase.isBlank() ? null : URI.create(configuredBase);
+    }
+
+    /** Routes tell where a group's keys are used, so probes go to the same upstream. */
+    public void rememberUpstream(String group, URI base) {
+        upstreamByGroup.put(group, base);
+    }
+
+    /** Probes every quarantined key once; completes with the number that came back. */
+    public Mono<Long> probeQuarantined() {
+        return Flux.fromIterable(registry.allKeys())
+                .filter(key -> store.state(key.id()) instanceof KeyState.Quarantined)
+                .flatMap(key -> probe(key).filter(ok -> ok).map(ok -> key), 4)
+                .doOnNext(key -> {
+                    store.setState(key.id(), KeyState.Active.INSTANCE);
+                    store.recordSuccess(key.id());
+                    log.info("Key " + key.id() + " passed its probe and is back in rotation");
+                })
+                .count();
+    }
+
+    /** One cheap authenticated call with this key: true when Gemini accepts it. */
+    public Mono<Boolean> probe(ApiKey key) {
+        URI base = configuredBase != null ? configuredBase : upstreamByGroup.getOrDefault(key.group(), GOOGLE);
+        return http.headers(h -> h.set(Surface.GOOGLE_KEY_HEADER, key.secret()))
+                .get()
+                .uri(base.resolve("/v1beta/models?pageSize=1").toString())
+                .responseSingle((response, body) -> body.then(Mono.just(response.status().code() == 200)))
+                .onErrorReturn(false);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.geminigateway.health;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.geminigateway.web.Surface;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+
+/**
+ * Guards a streamed (SSE) success after its 200 has gone out, when retrying is no longer possible: if the upstream
+ * breaks off, or sends Gemini's raw JSON error tail instead of another event (gemini-wire.md 4.1), the client gets
+ * one explicit error event in the stream's own format and the stream ends; never a clean end that looks complete,
+ * never a restart. Non-streaming responses pass untouched.
+ */
+public class StreamGuard extends ServerHttpResponseDecorator {
+
+    private static final Log log = LogFactory.getLog(StreamGuard.class);
+
+    private final Surface surface;
+    private final Runnable onFailure;
+
+    public StreamGuard(ServerHttpResponse delegate, Surface surface, Runnable onFailure) {
+        super(delegate);
+        this.surface = surface;
+        this.onFailure = onFailure;
+    }
+
+    @Override
+    public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
+        if (!isEventStream()) {
+            return super.writeAndFlushWith(body);
+        }
+        TailDetector tail = new TailDetector();
+        Flux<Flux<DataBuffer>> guarded = Flux.from(body)
+                .concatMap(inner -> Flux.from(inner).collectList())
+                .concatMap(buffers -> {
+                    Flux<DataBuffer> out = Flux.empty();
+                    for (DataBuffer buffer : buffers) {
+                        DataBuffer passed = tail.inspect(buffer);
+                        if (passed != null) {
+                            out = out.concatWithValues(passed);
+                        }
+                    }
+                    return Flux.just(out);
+                })
+                .concatWith(Flux.defer(() -> tail.errorTail() == null ? Flux.empty()
+                        : Flux.just(Flux.just(errorEvent(tail.errorTail())))))
+                .onErrorResume(error -> {
+                    log.info("Upstream stream broke off after its 200: " + error.getClass().getSimpleName());
+                    onFailure.run();
+                    return Flux.just(Flux.just(errorEvent(null)));
+                });
+        return super.writeAndFlushWith(guarded);
+    }
+
+    private boolean isEventStream() {
+        MediaType type = getHeaders().getContentType();
+        return type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)
+                && getStatusCode() != null && getStatusCode().is2xxSuccessful();
+    }
+
+    private DataBuffer errorEvent(String upstreamErrorJson) {
+        if (upstreamErrorJson != null) {
+            onFailure.run();
+        }
+        String json = upstreamErrorJson != null ? upstreamErrorJson
+                : surface == Surface.OPENAI
+                        ? "{\"error\":{\"message\":\"The upstream stream broke off before it finished\","
+                                + "\"type\":\"upstream_error\",\"code\":\"stream_interrupted\",\"param\":null}}"
+                        : "{\"error\":{\"code\":502,\"message\":\"The upstream stream broke off before it finished\","
+                                + "\"status\":\"UNAVAILABLE\"}}";
+        String frame = surface == Surface.OPENAI ? "data: " + json + "\n\n" : "data: " + json + "\r\n\r\n";
+        return bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Tells SSE events from a raw JSON error tail: text that starts with '{' where an event should start. The tail
+     * is held back and re-sent, on one line, as a {@code data:} event when the stream ends.
+     */
+    static final class TailDetector {
+
+        private boolean atEventStart = true;
+        private StringBuilder tail;
+
+        DataBuffer inspect(DataBuffer buffer) {
+            if (tail == null) {
+                String text = buffer.toString(buffer.readPosition(), buffer.readableByteCount(), StandardCharsets.UTF_8);
+                String stripped = text.stripLeading();
+                if (!(atEventStart && stripped.startsWith("{"))) {
+                    atEventStart = text.endsWith("\n\n") || text.endsWith("\r\n\r\n") || (atEventStart && text.isBlank());
+                    return buffer;
+                }
+                tail = new StringBuilder();
+            }
+            tail.append(buffer.toString(buffer.readPosition(), buffer.readableByteCount(), StandardCharsets.UTF_8));
+            DataBufferUtils.release(buffer);
+            return null;
+        }
+
+        String errorTail() {
+            if (tail == null) {
+                return null;
+            }
+            String oneLine = tail.toString().replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+            return oneLine.isEmpty() ? null : oneLine;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.geminigateway.web;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Finds the model a request names: the native path {@code …/models/{model}:method}, else the top-level
+ * {@code model} field of an OpenAI-surface body, with or without a {@code models/} prefix.
+ */
+public final class RequestModel {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private RequestModel() {
+    }
+
+    public static String find(String path, byte[] body) {
+        String fromPath = fromPath(path);
+        return fromPath != null ? fromPath : fromBody(body);
+    }
+
+    static String fromPath(String path) {
+        int at = path.indexOf("/models/");
+        if (at < 0) {
+            return null;
+        }
+        int start = at + "/models/".length();
+        int end = start;
+        while (end < path.length() && path.charAt(end) != ':' && path.charAt(end) != '/') {
+            end++;
+        }
+        return end > start ? path.substring(start, end) : null;
+    }
+
+    /** Streams only the top level of the body, so a large chat is not parsed to find one field. */
+    static String fromBody(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("model".equals(name) && value == JsonToken.VALUE_STRING) {
+                    return strip(parser.getString());
+                }
+                parser.skipChildren();
+            }
+            return null;
+        }
+        catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String strip(String model) {
+        return model.startsWith("models/") ? model.substring("models/".length()) : model;
+    }
+}
