@@ -20,13 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClassificationEndToEndTest extends GatewayIntegrationTest {
 
     private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
-    private static final String BODY = "{\"contents\":[{\"parts\":[{\"text\":\"hello\"}]}]}";
 
     /** Sends requests until one lands on B1 first; returns the client status of that request. */
     private int firstRequestThroughB1() {
         for (int i = 0; i < 8; i++) {
             long before = SIM.counters().forKey(B1);
-            int status = client.post().uri(GENERATE).contentType(MediaType.APPLICATION_JSON).bodyValue(BODY)
+            int status = client.post().uri(GENERATE).contentType(MediaType.APPLICATION_JSON).bodyValue(NATIVE_BODY)
                     .exchange().returnResult(byte[].class).getStatus().value();
             if (SIM.counters().forKey(B1) > before) {
                 return status;
@@ -42,7 +41,7 @@ class ClassificationEndToEndTest extends GatewayIntegrationTest {
         assertThat(firstRequestThroughB1()).isEqualTo(200);
         assertThat(store.state(id(B1))).isInstanceOf(KeyState.Quarantined.class);
         for (int i = 0; i < 12; i++) {
-            post(GENERATE).expectStatus().isOk();
+            postNative(GENERATE).expectStatus().isOk();
         }
         assertThat(SIM.counters().forKey(B1)).isEqualTo(1);
     }
@@ -53,7 +52,7 @@ class ClassificationEndToEndTest extends GatewayIntegrationTest {
         SIM.addKey(A1, "pa", KeyStatus.LEAKED).addKey(A2, "pa").addKey(B1, "pb", KeyStatus.SERVICE_DISABLED)
                 .addKey(C1, "pc");
         for (int i = 0; i < 8; i++) {
-            post(GENERATE).expectStatus().isOk();
+            postNative(GENERATE).expectStatus().isOk();
         }
         assertThat(store.state(id(A1))).isInstanceOf(KeyState.Quarantined.class);
         assertThat(store.state(id(B1))).isInstanceOf(KeyState.Quarantined.class);
@@ -65,7 +64,7 @@ class ClassificationEndToEndTest extends GatewayIntegrationTest {
     void minuteQuotaCoolsTheWholeProjectAndMovesToAnotherProject() {
         SIM.setQuota("pa", "gemini-2.5-flash", new Quota(1, 1_000_000, 1000));
         for (int i = 0; i < 10; i++) {
-            post(GENERATE).expectStatus().isOk();
+            postNative(GENERATE).expectStatus().isOk();
         }
         // Project pa answered one 429 at most: after it, neither of its keys is asked again for this model.
         assertThat(SIM.counters().forProject("pa")).isLessThanOrEqualTo(2);
@@ -80,7 +79,7 @@ class ClassificationEndToEndTest extends GatewayIntegrationTest {
     void dayQuotaCoolsUntilPacificMidnight() {
         SIM.setQuota("pb", "gemini-2.5-flash", new Quota(1000, 1_000_000, 1));
         for (int i = 0; i < 10; i++) {
-            post(GENERATE).expectStatus().isOk();
+            postNative(GENERATE).expectStatus().isOk();
         }
         Instant until = store.cooldown("pb", "gemini-2.5-flash", Instant.now()).orElseThrow().until();
         assertThat(until).isEqualTo(dev.geminigateway.outcome.PacificDay.nextMidnight(Instant.now()));
@@ -90,7 +89,7 @@ class ClassificationEndToEndTest extends GatewayIntegrationTest {
     void modelNotOnTierMarksProjectAndModelUnavailable() {
         SIM.setQuota("pc", "gemini-2.5-flash", Quota.unavailable());
         for (int i = 0; i < 10; i++) {
-            post(GENERATE).expectStatus().isOk();
+            postNative(GENERATE).expectStatus().isOk();
         }
         assertThat(SIM.counters().forProject("pc")).isEqualTo(1);
         assertThat(store.cooldown("pc", "gemini-2.5-flash", Instant.now()).orElseThrow().until())
@@ -115,7 +114,7 @@ class ClassificationEndToEndTest extends GatewayIntegrationTest {
 
         long beforeNotFound = SIM.counters().total();
         client.post().uri("/v1beta/models/no-such-model:generateContent").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(BODY).exchange().expectStatus().isNotFound();
+                .bodyValue(NATIVE_BODY).exchange().expectStatus().isNotFound();
         assertThat(SIM.counters().total() - beforeNotFound).isEqualTo(1);
     }
 
@@ -124,7 +123,7 @@ class ClassificationEndToEndTest extends GatewayIntegrationTest {
         for (int status : new int[] {500, 503, 504}) {
             SIM.addFault(Fault.status(status).times(1));
             long before = SIM.counters().total();
-            post(GENERATE).expectStatus().isOk();
+            postNative(GENERATE).expectStatus().isOk();
             assertThat(SIM.counters().total() - before).as("attempts after a %d", status).isEqualTo(2);
         }
     }
@@ -132,7 +131,7 @@ class ClassificationEndToEndTest extends GatewayIntegrationTest {
     @Test
     void connectionResetIsRetried() {
         SIM.addFault(Fault.connectionReset().times(1));
-        post(GENERATE).expectStatus().isOk();
+        postNative(GENERATE).expectStatus().isOk();
         assertThat(SIM.recordedRequests()).hasSizeGreaterThanOrEqualTo(2);
     }
 
@@ -140,14 +139,10 @@ class ClassificationEndToEndTest extends GatewayIntegrationTest {
     void anUpstreamStormDoesNotBenchTheKeys() {
         SIM.addFault(Fault.status(503).times(40));
         for (int i = 0; i < 5; i++) {
-            post(GENERATE).expectBody(String.class).value(body -> assertThat(body).contains("503"));
+            postNative(GENERATE).expectBody(String.class).value(body -> assertThat(body).contains("503"));
         }
         for (String key : java.util.List.of(A1, A2, B1, C1)) {
             assertThat(store.state(id(key))).isInstanceOf(KeyState.Active.class);
         }
-    }
-
-    private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec post(String uri) {
-        return client.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(BODY).exchange();
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -80,6 +81,12 @@ public abstract class GatewayIntegrationTest {
         breakers.reset();
         client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    protected static final String NATIVE_BODY = "{\"contents\":[{\"parts\":[{\"text\":\"héllo, wörld\"}]}]}";
+
+    protected WebTestClient.ResponseSpec postNative(String uri) {
+        return client.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(NATIVE_BODY).exchange();
     }
 
     protected static String id(String key) {

@@ -1,0 +1,79 @@
+package dev.geminigateway.client;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.cloud.gateway.filter.ratelimit.RateLimiter.Response;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClientRateLimiterTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    private final ClientRateLimiter limiter = new ClientRateLimiter(new ClientRateLimiter.Config().setRequestsPerMinute(60),
+            1000, clock, null);
+
+    @Test
+    void perMinuteLimitRejectsWithHeadersAndRefills() {
+        ClientRateLimiter.Config limits = new ClientRateLimiter.Config().setRequestsPerMinute(2);
+
+        Response first = limiter.tryConsume("a", limits);
+        Response second = limiter.tryConsume("a", limits);
+        Response third = limiter.tryConsume("a", limits);
+
+        assertThat(first.isAllowed()).isTrue();
+        assertThat(first.getHeaders()).containsEntry("X-RateLimit-Limit", "2").containsEntry("X-RateLimit-Remaining", "1")
+                .doesNotContainKey("Retry-After");
+        assertThat(second.getHeaders()).containsEntry("X-RateLimit-Remaining", "0");
+        assertThat(third.isAllowed()).isFalse();
+        assertThat(third.getHeaders()).containsEntry("Retry-After", "30").containsEntry("X-RateLimit-Remaining", "0");
+        assertThat(limiter.tryConsume("b", limits).isAllowed()).as("another client has its own bucket").isTrue();
+
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(limiter.tryConsume("a", limits).isAllowed()).isTrue();
+    }
+
+    @Test
+    void perDayLimitHoldsAfterTheMinuteRefills() {
+        ClientRateLimiter.Config limits = new ClientRateLimiter.Config().setRequestsPerMinute(10).setRequestsPerDay(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.tryConsume("c", limits).isAllowed()).isTrue();
+        }
+        clock.advance(Duration.ofMinutes(2));
+
+        Response rejected = limiter.tryConsume("c", limits);
+
+        assertThat(rejected.isAllowed()).isFalse();
+        // one request comes back every 8 hours of a 3-per-day budget; 2 minutes have passed
+        assertThat(Long.parseLong(rejected.getHeaders().get("Retry-After"))).isEqualTo(Duration.ofHours(8).minusMinutes(2).toSeconds());
+        assertThat(rejected.getHeaders()).containsEntry("X-RateLimit-Limit", "10");
+    }
+
+    @Test
+    void routeWithoutOwnLimitsUsesTheDefaults() {
+        for (int i = 0; i < 60; i++) {
+            assertThat(limiter.isAllowed("route-x", "d").block().isAllowed()).isTrue();
+        }
+        assertThat(limiter.isAllowed("route-x", "d").block().isAllowed()).isFalse();
+        assertThat(limiter.isAllowed("route-y", "d").block().isAllowed()).as("buckets are per route").isTrue();
+    }
+
+    @Test
+    void noLimitMeansAllowedWithoutBuckets() {
+        Response response = limiter.tryConsume("e", new ClientRateLimiter.Config().setRequestsPerMinute(0));
+
+        assertThat(response.isAllowed()).isTrue();
+        assertThat(limiter.trackedClients()).isZero();
+    }
+
+    @Test
+    void bucketsStayWithinTheCap() {
+        ClientRateLimiter small = new ClientRateLimiter(new ClientRateLimiter.Config().setRequestsPerMinute(5), 50, clock, null);
+        for (int i = 0; i < 5000; i++) {
+            small.tryConsume("client-" + i, small.getDefaults());
+        }
+        assertThat(small.trackedClients()).isLessThanOrEqualTo(50);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.geminigateway.client;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClientTokensTest {
+
+    @Test
+    void acceptsConfiguredTokensAndAnswersTheirFingerprint() {
+        ClientTokens tokens = ClientTokens.of(List.of("team-a-0123456789abcdef", "team-b-0123456789abcdef"));
+
+        assertThat(tokens.authenticate("team-b-0123456789abcdef"))
+                .contains(ClientTokens.fingerprint("team-b-0123456789abcdef"));
+        assertThat(tokens.authenticate("team-c-0123456789abcdef")).isEmpty();
+        assertThat(tokens.authenticate("")).isEmpty();
+        assertThat(tokens.size()).isEqualTo(2);
+    }
+
+    @Test
+    void fingerprintIsTwelveHexCharactersOfSha256AndNotTheToken() {
+        // sha256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
+        assertThat(ClientTokens.fingerprint("abc")).isEqualTo("ba7816bf8f01");
+    }
+
+    @Test
+    void comparesTheDigestWithEveryStoredHashWithoutStoppingAtAMatch() {
+        List<byte[]> presented = new ArrayList<>();
+        ClientTokens tokens = ClientTokens.withEquality(List.of("first-token-000000", "second-token-00000", "third-token-000000"),
+                (candidate, stored) -> {
+                    presented.add(candidate);
+                    return java.security.MessageDigest.isEqual(candidate, stored);
+                });
+
+        assertThat(tokens.authenticate("first-token-000000")).isPresent();
+
+        // all three stored hashes compared although the first matched, and only digests, never the raw token
+        assertThat(presented).hasSize(3).allSatisfy(candidate -> assertThat(candidate).hasSize(32)
+                .isEqualTo(ClientTokens.sha256("first-token-000000")));
+    }
+}

@@ -1,0 +1,107 @@
+{{/* Chart name, truncated to the 63 characters a DNS label allows. */}}
+{{- define "gemini-gateway.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Prefix of every resource name: release name, plus the chart name when the release does not contain it. */}}
+{{- define "gemini-gateway.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "gemini-gateway.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "gemini-gateway.labels" -}}
+helm.sh/chart: {{ include "gemini-gateway.chart" . }}
+{{ include "gemini-gateway.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "gemini-gateway.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "gemini-gateway.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: gateway
+{{- end }}
+
+{{- define "gemini-gateway.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "gemini-gateway.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Name of the Secret the keys and tokens are read from: the user's or the chart's. */}}
+{{- define "gemini-gateway.secretName" -}}
+{{- if .Values.secrets.existingSecret }}
+{{- .Values.secrets.existingSecret }}
+{{- else }}
+{{- include "gemini-gateway.fullname" . }}
+{{- end }}
+{{- end }}
+
+{{- define "gemini-gateway.redis.fullname" -}}
+{{- printf "%s-redis" (include "gemini-gateway.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "gemini-gateway.redis.labels" -}}
+helm.sh/chart: {{ include "gemini-gateway.chart" . }}
+{{ include "gemini-gateway.redis.selectorLabels" . }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "gemini-gateway.redis.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "gemini-gateway.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: redis
+{{- end }}
+
+{{/* "true" when a shared Redis store is configured in any of the three ways. */}}
+{{- define "gemini-gateway.redis.enabled" -}}
+{{- if or .Values.redis.url .Values.redis.existingSecret .Values.redis.bundled.enabled -}}
+true
+{{- end -}}
+{{- end }}
+
+{{/* Seconds between SIGTERM and SIGKILL: above the preStop sleep plus Spring's shutdown bound. */}}
+{{- define "gemini-gateway.terminationGracePeriodSeconds" -}}
+{{- $bound := add (int .Values.shutdown.preStopSleepSeconds) (int .Values.shutdown.timeoutSeconds) }}
+{{- if .Values.shutdown.terminationGracePeriodSeconds }}
+{{- $set := int .Values.shutdown.terminationGracePeriodSeconds }}
+{{- if le $set $bound }}
+{{- fail (printf "shutdown.terminationGracePeriodSeconds (%d) must exceed shutdown.preStopSleepSeconds + shutdown.timeoutSeconds (%d), or the pod is killed mid-shutdown." $set $bound) }}
+{{- end }}
+{{- $set }}
+{{- else }}
+{{- add $bound 10 }}
+{{- end }}
+{{- end }}
+
+{{/*
+Render-time guards. Key state (cooldowns, quarantines, quota ledgers) lives in memory per pod
+unless a Redis store is configured, so several pods without Redis would each burn the same
+quotas and disagree on which keys are usable.
+*/}}
+{{- define "gemini-gateway.validate" -}}
+{{- $multi := or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}
+{{- if and $multi (not (include "gemini-gateway.redis.enabled" .)) }}
+{{- fail "gemini-gateway: more than one replica (replicaCount > 1 or autoscaling.enabled) needs a shared key-state store: set redis.url, redis.existingSecret or redis.bundled.enabled=true. In-memory key state is per pod." }}
+{{- end }}
+{{- if gt (len (compact (list .Values.redis.url .Values.redis.existingSecret (ternary "bundled" "" .Values.redis.bundled.enabled)))) 1 }}
+{{- fail "gemini-gateway: choose one Redis: redis.url, redis.existingSecret or redis.bundled.enabled, not several." }}
+{{- end }}
+{{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) }}
+{{- fail "gemini-gateway: autoscaling.minReplicas must not exceed autoscaling.maxReplicas." }}
+{{- end }}
+{{- end }}
