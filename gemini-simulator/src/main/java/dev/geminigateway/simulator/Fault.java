@@ -1,0 +1,132 @@
+package dev.geminigateway.simulator;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A fault to inject, immutable and built fluently:
+ * <pre>
+ * Fault.status(503).times(2)                 // the next 2 matching requests
+ * Fault.status(500).forKey("k").probability(0.3)
+ * Fault.bare429().times(1)
+ * Fault.connectionReset().times(1)
+ * Fault.latency(Duration.ofMillis(200))      // every matching request, on top of any other fault
+ * Fault.midStreamError(3)                    // 503 error tail after 3 events, streaming requests only
+ * </pre>
+ * Without {@link #times(int)} a fault applies to every matching request until {@code reset()}.
+ * A fault matches when its key (the credential as received) and model filters match and, if a probability is
+ * set, the draw succeeds; only then is one of its {@code times} used up.
+ */
+public final class Fault {
+
+    /** What the fault does. */
+    public enum Kind { STATUS, BARE_429, CONNECTION_RESET, LATENCY, MID_STREAM_ERROR }
+
+    public static final int UNLIMITED = -1;
+
+    private final Kind kind;
+    private final int status;
+    private final String key;
+    private final String model;
+    private final int times;
+    private final double probability;
+    private final Duration latency;
+    private final int afterEvents;
+
+    private Fault(Kind kind, int status, String key, String model, int times, double probability,
+                  Duration latency, int afterEvents) {
+        this.kind = kind;
+        this.status = status;
+        this.key = key;
+        this.model = model;
+        this.times = times;
+        this.probability = probability;
+        this.latency = latency;
+        this.afterEvents = afterEvents;
+    }
+
+    /** 500, 503 or 504 with Gemini's body (wire 2.7); other codes get a generic Status body. */
+    public static Fault status(int status) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("fault status must be 4xx or 5xx: " + status);
+        }
+        return new Fault(Kind.STATUS, status, null, null, UNLIMITED, 1.0, Duration.ZERO, 0);
+    }
+
+    /** 429 "Resource has been exhausted (e.g. check quota)." without details: shared capacity (wire 2.6). */
+    public static Fault bare429() {
+        return new Fault(Kind.BARE_429, 429, null, null, UNLIMITED, 1.0, Duration.ZERO, 0);
+    }
+
+    /** The socket is closed (RST) without any response. */
+    public static Fault connectionReset() {
+        return new Fault(Kind.CONNECTION_RESET, 0, null, null, UNLIMITED, 1.0, Duration.ZERO, 0);
+    }
+
+    /** Delays the response (first byte) by the given time. */
+    public static Fault latency(Duration latency) {
+        Objects.requireNonNull(latency, "latency");
+        return new Fault(Kind.LATENCY, 0, null, null, UNLIMITED, 1.0, latency, 0);
+    }
+
+    /** After {@code afterEvents} stream events, a 503 error tail in the surface's own form, then the end. */
+    public static Fault midStreamError(int afterEvents) {
+        if (afterEvents < 0) {
+            throw new IllegalArgumentException("afterEvents must be >= 0");
+        }
+        return new Fault(Kind.MID_STREAM_ERROR, 503, null, null, UNLIMITED, 1.0, Duration.ZERO, afterEvents);
+    }
+
+    public Fault forKey(String key) {
+        return new Fault(kind, status, key, model, times, probability, latency, afterEvents);
+    }
+
+    /** Model name as in the path or body, with or without "models/". */
+    public Fault forModel(String model) {
+        String bare = model != null && model.startsWith("models/") ? model.substring(7) : model;
+        return new Fault(kind, status, key, bare, times, probability, latency, afterEvents);
+    }
+
+    public Fault times(int times) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be >= 1");
+        }
+        return new Fault(kind, status, key, model, times, probability, latency, afterEvents);
+    }
+
+    public Fault probability(double probability) {
+        if (probability < 0 || probability > 1) {
+            throw new IllegalArgumentException("probability must be within [0, 1]");
+        }
+        return new Fault(kind, status, key, model, times, probability, latency, afterEvents);
+    }
+
+    /** The status of a mid-stream error tail (default 503). */
+    public Fault withStatus(int status) {
+        return new Fault(kind, status, key, model, times, probability, latency, afterEvents);
+    }
+
+    public Kind kind() { return kind; }
+
+    public int status() { return status; }
+
+    public String key() { return key; }
+
+    public String model() { return model; }
+
+    /** {@link #UNLIMITED} when the fault never runs out. */
+    public int times() { return times; }
+
+    public double probability() { return probability; }
+
+    public Duration latency() { return latency; }
+
+    public int afterEvents() { return afterEvents; }
+
+    @Override
+    public String toString() {
+        return "Fault[" + kind + (status > 0 ? " " + status : "") + (model != null ? " model=" + model : "")
+                + (key != null ? " key=<set>" : "") + (times != UNLIMITED ? " times=" + times : "")
+                + (probability < 1 ? " p=" + probability : "") + "]";
+    }
+}

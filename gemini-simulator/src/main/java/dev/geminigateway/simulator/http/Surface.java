@@ -1,0 +1,4 @@
+package dev.geminigateway.simulator.http;
+
+/** Which API a path belongs to. */
+enum Surface { NATIVE, OPENAI }
