@@ -10,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.filter.KeyHealthFeedbackGatewayFilterFactory;
 import dev.geminigateway.filter.KeyRotationGatewayFilterFactory;
+import dev.geminigateway.filter.UsageListener;
 import dev.geminigateway.health.KeyHealthRecorder;
 import dev.geminigateway.health.KeyProber;
 import dev.geminigateway.key.ApiKey;
@@ -25,6 +26,7 @@ import dev.geminigateway.store.InMemoryKeyStateStore;
 import dev.geminigateway.store.KeyStateStore;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -136,8 +138,8 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     KeyHealthFeedbackGatewayFilterFactory keyHealthFeedbackGatewayFilterFactory(KeyHealthRecorder recorder,
-            KeyProber prober) {
-        return new KeyHealthFeedbackGatewayFilterFactory(recorder, prober);
+            KeyProber prober, ObjectProvider<UsageListener> usageListeners) {
+        return new KeyHealthFeedbackGatewayFilterFactory(recorder, prober, usageListeners.orderedStream().toList());
     }
 
     @Bean

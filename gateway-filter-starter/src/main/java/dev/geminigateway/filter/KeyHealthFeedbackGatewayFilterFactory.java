@@ -1,10 +1,12 @@
 package dev.geminigateway.filter;
 
 import java.net.URI;
+import java.util.List;
 
 import dev.geminigateway.health.KeyHealthRecorder;
 import dev.geminigateway.health.KeyProber;
 import dev.geminigateway.health.StreamGuard;
+import dev.geminigateway.health.UsageTap;
 import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import dev.geminigateway.web.Surface;
@@ -18,7 +20,8 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 
 /**
  * {@code KeyHealthFeedback}: learns from every upstream attempt KeyRotation makes (quarantine, quota cooldowns,
- * bench; see {@link KeyHealthRecorder}) and guards streamed answers after their 200 ({@link StreamGuard}).
+ * bench; see {@link KeyHealthRecorder}), guards streamed answers after their 200 ({@link StreamGuard}), and reads
+ * the usage Gemini reports as the answer passes ({@link UsageTap}) for the {@link UsageListener}s.
  * <p>
  * It sits before {@code NettyWriteResponseFilter} ({@value #ORDER}, as {@code ModifyResponseBody} does), because
  * that filter writes to the response of the exchange it was given: a response decorator installed later would be
@@ -30,11 +33,14 @@ public class KeyHealthFeedbackGatewayFilterFactory extends AbstractGatewayFilter
 
     private final KeyHealthRecorder recorder;
     private final KeyProber prober;
+    private final List<UsageListener> usageListeners;
 
-    public KeyHealthFeedbackGatewayFilterFactory(KeyHealthRecorder recorder, KeyProber prober) {
+    public KeyHealthFeedbackGatewayFilterFactory(KeyHealthRecorder recorder, KeyProber prober,
+            List<UsageListener> usageListeners) {
         super(Object.class);
         this.recorder = recorder;
         this.prober = prober;
+        this.usageListeners = List.copyOf(usageListeners);
     }
 
     @Override
@@ -50,7 +56,8 @@ public class KeyHealthFeedbackGatewayFilterFactory extends AbstractGatewayFilter
             Surface surface = GatewayErrors.surfaceOf(exchange);
             exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.SURFACE, surface);
             StreamGuard guard = new StreamGuard(exchange.getResponse(), surface, () -> { });
-            return chain.filter(exchange.mutate().response(guard).build());
+            UsageTap tap = new UsageTap(guard, usage -> usageListeners.forEach(l -> l.onUsage(exchange, usage)));
+            return chain.filter(exchange.mutate().response(usageListeners.isEmpty() ? guard : tap).build());
         }, ORDER);
     }
 
