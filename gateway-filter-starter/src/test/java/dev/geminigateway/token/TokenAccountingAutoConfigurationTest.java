@@ -8,6 +8,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.geminigateway.autoconfigure.TokenAccountingAutoConfiguration;
 import dev.geminigateway.filter.TokenLimitGatewayFilterFactory;
+import dev.geminigateway.filter.UsageListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -24,6 +25,8 @@ class TokenAccountingAutoConfigurationTest {
                     .hasSingleBean(TokenCalibration.class)
                     .hasSingleBean(TokenLimitGatewayFilterFactory.class)
                     .hasSingleBean(TokenUsageRecorder.class);
+            assertThat(context.getBeansOfType(UsageListener.class).values())
+                    .containsExactly(context.getBean(TokenUsageRecorder.class));
             context.getBean(TokenUsageRecorder.class).record("gemini-2.5-flash", 10, new Usage(12, 3, 15));
             assertThat(registry.find(TokenUsageRecorder.RATIO).summary()).isNotNull();
         });

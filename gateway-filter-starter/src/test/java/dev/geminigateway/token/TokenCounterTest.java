@@ -55,4 +55,19 @@ class TokenCounterTest {
         assertThatThrownBy(() -> counter.parse("{\"a\":1} trailing".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedRequestBodyException.class);
     }
+
+    @Test
+    void absurdNestingIsRefusedAsMalformedBeforeAnyRecursion() {
+        String deep = "{\"contents\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertThatThrownBy(() -> counter.parse(deep.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedRequestBodyException.class);
+    }
+
+    @Test
+    void deepButAllowedNestingIsWalkedWithoutOverflow() {
+        String args = "{\"k\":".repeat(400) + "\"v\"" + "}".repeat(400);
+        String body = "{\"contents\":[{\"parts\":[{\"functionCall\":{\"name\":\"f\",\"args\":" + args + "}}]}]}";
+        assertThat(counter.estimate(Surface.NATIVE, body.getBytes(StandardCharsets.UTF_8), 0, 1.0).textTokens())
+                .isEqualTo(counter.count("f") + 400L * counter.count("k") + counter.count("v"));
+    }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
+import dev.geminigateway.filter.UsageListener;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,7 +48,8 @@ class TokenUsageRecorderTest {
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions"));
         exchange.getAttributes().put(GeminiExchangeAttributes.MODEL, "gemini-2.5-pro");
         exchange.getAttributes().put(TokenEstimate.EXCHANGE_ATTRIBUTE, TokenEstimate.of(50, 0, 258, 1.0));
-        recorder.record(exchange, new Usage(60, 1, 61));
+        UsageListener listener = recorder;
+        listener.onUsage(exchange, new Usage(60, 1, 61));
         assertThat(registry.get(TokenUsageRecorder.RATIO).tag("model", "gemini-2.5-pro").summary().totalAmount())
                 .isCloseTo(1.2, within(1e-9));
 
