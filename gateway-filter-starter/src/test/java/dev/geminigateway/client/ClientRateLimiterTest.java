@@ -19,9 +19,9 @@ class ClientRateLimiterTest {
     void perMinuteLimitRejectsWithHeadersAndRefills() {
         ClientRateLimiter.Config limits = new ClientRateLimiter.Config().setRequestsPerMinute(2);
 
-        Response first = limiter.tryConsume("a", limits);
-        Response second = limiter.tryConsume("a", limits);
-        Response third = limiter.tryConsume("a", limits);
+        Response first = limiter.consume("a", limits).block();
+        Response second = limiter.consume("a", limits).block();
+        Response third = limiter.consume("a", limits).block();
 
         assertThat(first.isAllowed()).isTrue();
         assertThat(first.getHeaders()).containsEntry("X-RateLimit-Limit", "2").containsEntry("X-RateLimit-Remaining", "1")
@@ -29,21 +29,21 @@ class ClientRateLimiterTest {
         assertThat(second.getHeaders()).containsEntry("X-RateLimit-Remaining", "0");
         assertThat(third.isAllowed()).isFalse();
         assertThat(third.getHeaders()).containsEntry("Retry-After", "30").containsEntry("X-RateLimit-Remaining", "0");
-        assertThat(limiter.tryConsume("b", limits).isAllowed()).as("another client has its own bucket").isTrue();
+        assertThat(limiter.consume("b", limits).block().isAllowed()).as("another client has its own bucket").isTrue();
 
         clock.advance(Duration.ofSeconds(30));
-        assertThat(limiter.tryConsume("a", limits).isAllowed()).isTrue();
+        assertThat(limiter.consume("a", limits).block().isAllowed()).isTrue();
     }
 
     @Test
     void perDayLimitHoldsAfterTheMinuteRefills() {
         ClientRateLimiter.Config limits = new ClientRateLimiter.Config().setRequestsPerMinute(10).setRequestsPerDay(3);
         for (int i = 0; i < 3; i++) {
-            assertThat(limiter.tryConsume("c", limits).isAllowed()).isTrue();
+            assertThat(limiter.consume("c", limits).block().isAllowed()).isTrue();
         }
         clock.advance(Duration.ofMinutes(2));
 
-        Response rejected = limiter.tryConsume("c", limits);
+        Response rejected = limiter.consume("c", limits).block();
 
         assertThat(rejected.isAllowed()).isFalse();
         // one request comes back every 8 hours of a 3-per-day budget; 2 minutes have passed
@@ -61,8 +61,17 @@ class ClientRateLimiterTest {
     }
 
     @Test
+    void routeLimitsLeftUnsetComeFromTheDefaults() {
+        ClientRateLimiter.Config merged = new ClientRateLimiter.Config().setRequestsPerDay(500)
+                .orElse(new ClientRateLimiter.Config().setRequestsPerMinute(60).setRequestsPerDay(1000));
+
+        assertThat(merged.getRequestsPerMinute()).isEqualTo(60);
+        assertThat(merged.getRequestsPerDay()).isEqualTo(500);
+    }
+
+    @Test
     void noLimitMeansAllowedWithoutBuckets() {
-        Response response = limiter.tryConsume("e", new ClientRateLimiter.Config().setRequestsPerMinute(0));
+        Response response = limiter.consume("e", new ClientRateLimiter.Config().setRequestsPerMinute(0)).block();
 
         assertThat(response.isAllowed()).isTrue();
         assertThat(limiter.trackedClients()).isZero();
@@ -72,7 +81,7 @@ class ClientRateLimiterTest {
     void bucketsStayWithinTheCap() {
         ClientRateLimiter small = new ClientRateLimiter(new ClientRateLimiter.Config().setRequestsPerMinute(5), 50, clock, null);
         for (int i = 0; i < 5000; i++) {
-            small.tryConsume("client-" + i, small.getDefaults());
+            small.consume("client-" + i, small.getDefaults()).block();
         }
         assertThat(small.trackedClients()).isLessThanOrEqualTo(50);
     }

@@ -1,0 +1,194 @@
+package dev.geminigateway.autoconfigure;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.geminigateway.client.AuthFailureLockout;
+import dev.geminigateway.client.ClientAddressResolver;
+import dev.geminigateway.client.ClientAuthGatewayFilterFactory;
+import dev.geminigateway.client.ClientIpKeyResolver;
+import dev.geminigateway.client.ClientRateLimitGatewayFilterFactory;
+import dev.geminigateway.client.ClientRateLimiter;
+import dev.geminigateway.client.ClientTokenKeyResolver;
+import dev.geminigateway.client.ClientTokens;
+import dev.geminigateway.client.RedisClientBuckets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
+import org.springframework.cloud.gateway.config.conditional.ConditionalOnEnabledFilter;
+import org.springframework.cloud.gateway.filter.factory.RequestRateLimiterGatewayFilterFactory;
+import org.springframework.cloud.gateway.support.ConfigurationService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.core.env.Environment;
+
+/**
+ * Client protection: {@code ClientAuth}, the lockout, {@code clientRateLimiter}, {@code ClientRateLimit} and the
+ * {@code clientIpKeyResolver} / {@code clientTokenKeyResolver} key resolvers.
+ * <p>
+ * The rate limiter and key resolvers are declared with {@code defaultCandidate = false}: routes name them
+ * ({@code "#{@clientRateLimiter}"}) and they never take part in injection by type. So they cannot make Spring Cloud
+ * Gateway's {@code RequestRateLimiterGatewayFilterFactory} ambiguous (it injects one {@code RateLimiter} and one
+ * {@code KeyResolver}), and an application's own {@code KeyResolver}, or the {@code RedisRateLimiter} and
+ * {@code principalNameKeyResolver} Spring Cloud Gateway adds with Redis, keep their role as defaults. Spring Cloud
+ * Gateway only creates that factory when some default-candidate {@code RateLimiter} exists; without one (no Redis,
+ * no limiter of the application's), a factory whose defaults are ours is declared here so
+ * {@code RequestRateLimiter} still resolves.
+ */
+@AutoConfiguration(after = GatewayAutoConfiguration.class,
+        afterName = { "org.springframework.cloud.gateway.config.GatewayRedisAutoConfiguration",
+                "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
+@ConditionalOnClass(GatewayAutoConfiguration.class)
+@EnableConfigurationProperties(ClientProtectionProperties.class)
+public class ClientProtectionAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientProtectionAutoConfiguration.class);
+
+    static final String TOKENS_PROPERTY = "gemini.gateway.client-auth.tokens";
+    static final String TOKENS_ENVIRONMENT_VARIABLE = "GATEWAY_CLIENT_TOKENS";
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ClientTokens clientTokens(ClientProtectionProperties properties, Environment environment) {
+        List<String> tokens = properties.tokens().isEmpty()
+                ? split(environment.getProperty(TOKENS_ENVIRONMENT_VARIABLE))
+                : properties.tokens().stream().map(String::trim).filter(token -> !token.isEmpty()).toList();
+        if (!properties.enabled()) {
+            log.warn("Client authentication is disabled (gemini.gateway.client-auth.enabled=false): this gateway is an "
+                    + "open relay, anyone who can reach it spends your Gemini quota");
+            return ClientTokens.of(List.of());
+        }
+        checkTokens(tokens);
+        ClientTokens clientTokens = ClientTokens.of(tokens);
+        log.info("Client authentication on with {} client token(s)", clientTokens.size());
+        return clientTokens;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ClientAddressResolver clientAddressResolver(ClientProtectionProperties properties) {
+        return new ClientAddressResolver(properties.trustedProxies());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public AuthFailureLockout authFailureLockout(ClientProtectionProperties properties, ObjectProvider<Clock> clock) {
+        ClientProtectionProperties.Lockout lockout = properties.lockout();
+        return new AuthFailureLockout(lockout.maxFailures(), lockout.window(), lockout.block(), lockout.maxClients(),
+                clock.getIfUnique(Clock::systemUTC));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ClientAuthGatewayFilterFactory clientAuthGatewayFilterFactory(ClientTokens clientTokens,
+            AuthFailureLockout authFailureLockout, ClientAddressResolver clientAddressResolver,
+            ClientProtectionProperties properties) {
+        return new ClientAuthGatewayFilterFactory(clientTokens, authFailureLockout, clientAddressResolver,
+                properties.enabled());
+    }
+
+    @Bean(defaultCandidate = false)
+    public ClientRateLimiter clientRateLimiter(ClientProtectionProperties properties,
+            ConfigurationService configurationService, ObjectProvider<Clock> clock,
+            ObjectProvider<RedisClientBuckets> redisClientBuckets) {
+        ClientProtectionProperties.RateLimit rateLimit = properties.rateLimit();
+        ClientRateLimiter.Config defaults = new ClientRateLimiter.Config()
+                .setRequestsPerMinute(rateLimit.requestsPerMinute())
+                .setRequestsPerDay(rateLimit.requestsPerDay());
+        RedisClientBuckets shared = redisClientBuckets.getIfAvailable();
+        if (rateLimit.store() == ClientProtectionProperties.RateLimit.Store.REDIS && shared == null) {
+            throw new IllegalStateException("gemini.gateway.client-auth.rate-limit.store=redis needs "
+                    + "spring-boot-starter-data-redis-reactive and com.bucket4j:bucket4j_jdk17-lettuce on the classpath "
+                    + "and a Lettuce connection factory");
+        }
+        return new ClientRateLimiter(defaults, rateLimit.maxClients(), clock.getIfUnique(Clock::systemUTC),
+                configurationService, shared);
+    }
+
+    /** Client buckets shared through Redis, when asked for and possible. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = { "io.github.bucket4j.redis.lettuce.Bucket4jLettuce",
+            "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory" })
+    @ConditionalOnProperty(name = "gemini.gateway.client-auth.rate-limit.store", havingValue = "redis")
+    static class RedisBucketsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(LettuceConnectionFactory.class)
+        RedisClientBuckets redisClientBuckets(LettuceConnectionFactory connectionFactory,
+                ClientProtectionProperties properties, ObjectProvider<Clock> clock) {
+            return new RedisClientBuckets(connectionFactory::getRequiredNativeClient,
+                    properties.rateLimit().redisTimeout(),
+                    ClientRateLimiter.timeMeter(clock.getIfUnique(Clock::systemUTC)));
+        }
+    }
+
+    @Bean(defaultCandidate = false)
+    public ClientIpKeyResolver clientIpKeyResolver(ClientAddressResolver clientAddressResolver) {
+        return new ClientIpKeyResolver(clientAddressResolver);
+    }
+
+    @Bean(defaultCandidate = false)
+    public ClientTokenKeyResolver clientTokenKeyResolver() {
+        return new ClientTokenKeyResolver();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ClientRateLimitGatewayFilterFactory clientRateLimitGatewayFilterFactory(
+            @Qualifier("clientRateLimiter") ClientRateLimiter clientRateLimiter,
+            ClientAddressResolver clientAddressResolver) {
+        return new ClientRateLimitGatewayFilterFactory(clientRateLimiter, clientAddressResolver);
+    }
+
+    /** Only when Spring Cloud Gateway declared none (it needs a default-candidate RateLimiter and KeyResolver). */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnEnabledFilter(RequestRateLimiterGatewayFilterFactory.class)
+    public RequestRateLimiterGatewayFilterFactory requestRateLimiterGatewayFilterFactory(
+            @Qualifier("clientRateLimiter") ClientRateLimiter clientRateLimiter,
+            @Qualifier("clientIpKeyResolver") ClientIpKeyResolver clientIpKeyResolver) {
+        return new RequestRateLimiterGatewayFilterFactory(clientRateLimiter, clientIpKeyResolver);
+    }
+
+    private static List<String> split(String commaSeparated) {
+        if (commaSeparated == null) {
+            return List.of();
+        }
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(token -> !token.isEmpty()).toList();
+    }
+
+    /** Fails start-up with a message that names the property and never shows a token. */
+    private static void checkTokens(List<String> tokens) {
+        if (tokens.isEmpty()) {
+            throw new IllegalStateException("No client token configured: set " + TOKENS_PROPERTY + " (or the "
+                    + TOKENS_ENVIRONMENT_VARIABLE + " environment variable) to the tokens your applications will send, "
+                    + "or set gemini.gateway.client-auth.enabled=false to run without client authentication (open relay)");
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            if (token.contains("${")) {
+                throw new IllegalStateException(TOKENS_PROPERTY + "[" + i + "] is an unresolved placeholder: set the "
+                        + "variable it names, or the gateway would accept the placeholder text as a token");
+            }
+            if (token.startsWith("AIza")) {
+                throw new IllegalStateException(TOKENS_PROPERTY + "[" + i + "] looks like a Google API key: client "
+                        + "tokens are issued by you to your applications and must never be Gemini keys");
+            }
+        }
+        if (tokens.stream().anyMatch(token -> token.length() < 16)) {
+            log.warn("A client token in {} is shorter than 16 characters: prefer long random tokens", TOKENS_PROPERTY);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.geminigateway.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Client protection: who may use the gateway ({@code ClientAuth}), lockout of addresses that guess tokens, and the
+ * default client rate limits ({@code clientRateLimiter}, {@code ClientRateLimit}).
+ *
+ * @param enabled Whether ClientAuth requires a client token. On by default: the gateway does not start without a
+ * token unless this is set to false, which makes it an open relay for anyone who can reach it.
+ * @param tokens Tokens the operator issues to client applications (never Gemini API keys): a comma-separated string
+ * or a list. Read from the GATEWAY_CLIENT_TOKENS environment variable (or a config-tree Secret file of that name) when
+ * unset. Held in memory as SHA-256 hashes only.
+ * @param trustedProxies CIDR ranges or addresses of reverse proxies whose X-Forwarded-For is believed; the client
+ * address is the right-most hop that is not one of them. Empty: the peer address is the client.
+ * @param lockout Blocking of client addresses that send wrong tokens.
+ * @param rateLimit Default client rate limits, used where a route sets none.
+ */
+@Validated
+@ConfigurationProperties("gemini.gateway.client-auth")
+public record ClientProtectionProperties(
+        @DefaultValue("true") boolean enabled,
+        List<String> tokens,
+        List<String> trustedProxies,
+        @Valid @NotNull @DefaultValue Lockout lockout,
+        @Valid @NotNull @DefaultValue RateLimit rateLimit) {
+
+    public ClientProtectionProperties {
+        tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    }
+
+    @Override
+    public String toString() {
+        // never print tokens
+        return "ClientProtectionProperties[enabled=" + enabled + ", tokens=" + tokens.size() + " configured, trustedProxies="
+                + trustedProxies + ", lockout=" + lockout + ", rateLimit=" + rateLimit + "]";
+    }
+
+    /**
+     * Lockout of client addresses after wrong tokens.
+     *
+     * @param maxFailures Wrong client tokens from one address, within the window, that get it blocked; 0 turns the
+     * lockout off.
+     * @param window Time over which wrong tokens are counted, from the first one.
+     * @param block How long a blocked address is answered 429 without its token being checked.
+     * @param maxClients Most client addresses tracked at once; the ones closest to expiry are dropped beyond it.
+     */
+    public record Lockout(
+            @DefaultValue("3") @Min(0) int maxFailures,
+            @DefaultValue("5m") @DurationMin(seconds = 1) Duration window,
+            @DefaultValue("5m") @DurationMin(seconds = 1) Duration block,
+            @DefaultValue("100000") @Min(1) int maxClients) {
+    }
+
+    /**
+     * Default client rate limits.
+     *
+     * @param requestsPerMinute Requests one client may send per minute (refilled continuously); 0 for no limit.
+     * @param requestsPerDay Requests one client may send per 24 hours (refilled continuously); 0 for no limit.
+     * @param maxClients Most client buckets kept at once (per replica); idle full buckets are dropped first.
+     * @param store Where buckets live: local (each replica counts alone) or redis (shared by replicas; needs
+     * spring-boot-starter-data-redis-reactive and bucket4j_jdk17-lettuce). While Redis is unreachable, limits are
+     * counted locally rather than requests refused.
+     * @param redisTimeout How long a request waits for Redis before it is counted locally.
+     */
+    public record RateLimit(
+            @DefaultValue("60") @Min(0) int requestsPerMinute,
+            @DefaultValue("0") @Min(0) int requestsPerDay,
+            @DefaultValue("100000") @Min(1) int maxClients,
+            @DefaultValue("local") @NotNull Store store,
+            @DefaultValue("250ms") @DurationMin(millis = 1) Duration redisTimeout) {
+
+        /** Where client buckets are kept. */
+        public enum Store {
+            LOCAL, REDIS
+        }
+    }
+}

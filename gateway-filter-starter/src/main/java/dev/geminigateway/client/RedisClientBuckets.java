@@ -1,0 +1,115 @@
+package dev.geminigateway.client;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Client buckets kept in Redis (bucket4j's Lettuce compare-and-swap proxy manager), so every replica counts against
+ * the same budget. Keys hold route ids, addresses and token fingerprints, never tokens, and expire once their bucket
+ * would be full again. Redis is reached lazily: the gateway starts without it. A call that fails or takes longer
+ * than the timeout fails its Mono, and {@link ClientRateLimiter} then counts locally (degraded, logged once per
+ * outage), so a Redis outage never fails requests.
+ */
+public class RedisClientBuckets {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisClientBuckets.class);
+
+    static final String KEY_PREFIX = "gemini-gateway:client-rate:";
+    private static final long RETRY_CONNECT_NANOS = Duration.ofSeconds(5).toNanos();
+
+    private final Supplier<AbstractRedisClient> client;
+    private final Duration timeout;
+    private final TimeMeter timeMeter;
+    private final AtomicBoolean degraded = new AtomicBoolean();
+    private volatile AsyncProxyManager<byte[]> proxies;
+    private volatile long nextConnectAttempt;
+
+    /**
+     * @param client the Lettuce client (standalone or cluster), asked for on first use
+     * @param timeout how long a request waits for Redis before it is counted locally
+     * @param timeMeter the clock buckets refill by
+     */
+    public RedisClientBuckets(Supplier<AbstractRedisClient> client, Duration timeout, TimeMeter timeMeter) {
+        this.client = client;
+        this.timeout = timeout;
+        this.timeMeter = timeMeter;
+    }
+
+    /** Takes one token from the shared bucket {@code key}, created with {@code configuration} if absent. */
+    public Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration) {
+        return Mono.defer(() -> Mono.fromFuture(proxies().builder()
+                        .build(bytes(key), () -> CompletableFuture.completedFuture(configuration))
+                        .tryConsumeAndReturnRemaining(1)))
+                .timeout(timeout)
+                .doOnNext(probe -> {
+                    if (degraded.compareAndSet(true, false)) {
+                        log.info("Redis is back: client rate limits are shared again");
+                    }
+                })
+                .doOnError(error -> {
+                    if (degraded.compareAndSet(false, true)) {
+                        log.warn("Redis unavailable for client rate limits ({}): counting locally on this replica until it returns",
+                                error.toString());
+                    }
+                });
+    }
+
+    /** True while Redis fails and limits are counted per replica. */
+    public boolean isDegraded() {
+        return degraded.get();
+    }
+
+    private AsyncProxyManager<byte[]> proxies() {
+        AsyncProxyManager<byte[]> current = proxies;
+        if (current != null) {
+            return current;
+        }
+        synchronized (this) {
+            if (proxies == null) {
+                if (System.nanoTime() - nextConnectAttempt < 0) {
+                    throw new IllegalStateException("Redis connection failed recently; not retrying yet");
+                }
+                try {
+                    proxies = connect();
+                }
+                catch (RuntimeException e) {
+                    nextConnectAttempt = System.nanoTime() + RETRY_CONNECT_NANOS;
+                    throw e;
+                }
+            }
+            return proxies;
+        }
+    }
+
+    private AsyncProxyManager<byte[]> connect() {
+        AbstractRedisClient redis = client.get();
+        ExpirationAfterWriteStrategy expiry = ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10));
+        if (redis instanceof RedisClusterClient cluster) {
+            return Bucket4jLettuce.casBasedBuilder(cluster).expirationAfterWrite(expiry).clientClock(timeMeter)
+                    .requestTimeout(timeout).build().asAsync();
+        }
+        return Bucket4jLettuce.casBasedBuilder((RedisClient) redis).expirationAfterWrite(expiry).clientClock(timeMeter)
+                .requestTimeout(timeout).build().asAsync();
+    }
+
+    private static byte[] bytes(String key) {
+        return (KEY_PREFIX + key).getBytes(StandardCharsets.UTF_8);
+    }
+}
