@@ -8,16 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * All configured key groups, validated once at start-up: no group is empty and no key appears twice
- * (in one group or across groups). Messages name groups and fingerprints, never a key.
+ * All key groups: validated at start-up (no group is empty, no key appears twice, in one group or across groups),
+ * and changed at run time only through {@link #addKey} and {@link #removeKey}. Messages name groups and
+ * fingerprints, never a key.
+ * <p>
+ * Copy-on-write: readers (the rotation hot path) see one immutable {@link Snapshot} without locking; a change
+ * builds new {@link KeyGroup} records and swaps the snapshot in one volatile write. A request that already holds a
+ * group goes on with the keys it saw.
  */
 public class KeyRegistry {
 
-    private final Map<String, KeyGroup> groups;
-    private final Map<String, ApiKey> keysById = new ConcurrentHashMap<>();
+    private volatile Snapshot snapshot;
 
     public KeyRegistry(Collection<KeyGroup> groups) {
         Map<String, KeyGroup> byName = new LinkedHashMap<>();
@@ -32,35 +35,85 @@ public class KeyRegistry {
                     throw new IllegalStateException("Key " + key.masked() + " (id " + key.id()
                             + ") is listed twice; a key may appear once, in one group");
                 }
-                keysById.put(key.id(), key);
             }
             byName.put(group.name(), group);
         }
-        this.groups = Map.copyOf(byName);
+        this.snapshot = Snapshot.of(byName);
     }
 
     public Optional<KeyGroup> group(String name) {
-        return Optional.ofNullable(groups.get(name));
+        return Optional.ofNullable(snapshot.groups.get(name));
     }
 
     public Set<String> groupNames() {
-        return groups.keySet();
+        return snapshot.groups.keySet();
     }
 
     public Collection<KeyGroup> groups() {
-        return groups.values();
+        return snapshot.groups.values();
     }
 
     public Optional<ApiKey> key(String id) {
-        return Optional.ofNullable(keysById.get(id));
+        return Optional.ofNullable(snapshot.keysById.get(id));
     }
 
     public List<ApiKey> allKeys() {
-        return new ArrayList<>(keysById.values());
+        return new ArrayList<>(snapshot.keysById.values());
+    }
+
+    /** How many keys all groups hold together. */
+    public int size() {
+        return snapshot.keysById.size();
+    }
+
+    /**
+     * Adds a key to an existing group (its {@link ApiKey#group()}), at the end of the group's rotation order.
+     *
+     * @throws IllegalArgumentException when the group does not exist or the key is already in some group
+     */
+    public synchronized void addKey(ApiKey key) {
+        Snapshot current = snapshot;
+        KeyGroup group = current.groups.get(key.group());
+        if (group == null) {
+            throw new IllegalArgumentException("Key group '" + key.group() + "' is not configured; configured groups: "
+                    + current.groups.keySet());
+        }
+        if (current.keysById.containsKey(key.id())) {
+            throw new IllegalArgumentException("Key " + key.masked() + " (id " + key.id() + ") is already in group '"
+                    + current.keysById.get(key.id()).group() + "'");
+        }
+        List<ApiKey> keys = new ArrayList<>(group.keys());
+        keys.add(key);
+        snapshot = current.with(new KeyGroup(group.name(), keys, group.models()));
+    }
+
+    /**
+     * Removes a key from its group. The last key of a group cannot be removed: a route naming the group would have
+     * nothing to rotate (disable it instead).
+     *
+     * @return the removed key, or empty when no key has this id
+     * @throws IllegalStateException when it is the last key of its group
+     */
+    public synchronized Optional<ApiKey> removeKey(String id) {
+        Snapshot current = snapshot;
+        ApiKey key = current.keysById.get(id);
+        if (key == null) {
+            return Optional.empty();
+        }
+        KeyGroup group = current.groups.get(key.group());
+        if (group.keys().size() == 1) {
+            throw new IllegalStateException("Key " + id + " is the last key of group '" + group.name()
+                    + "'; a group cannot be empty (disable the key instead)");
+        }
+        List<ApiKey> keys = new ArrayList<>(group.keys());
+        keys.remove(key);
+        snapshot = current.with(new KeyGroup(group.name(), keys, group.models()));
+        return Optional.of(key);
     }
 
     /** The first of {@code names} whose group serves {@code model}; the first group when none lists models for it. */
     public Optional<KeyGroup> groupFor(List<String> names, String model) {
+        Map<String, KeyGroup> groups = snapshot.groups;
         for (String name : names) {
             KeyGroup group = groups.get(name);
             if (group != null && !group.models().isEmpty() && group.serves(model)) {
@@ -74,5 +127,27 @@ public class KeyRegistry {
             }
         }
         return Optional.empty();
+    }
+
+    /** One consistent, immutable view of groups and keys. */
+    private record Snapshot(Map<String, KeyGroup> groups, Map<String, ApiKey> keysById) {
+
+        static Snapshot of(Map<String, KeyGroup> byName) {
+            Map<String, ApiKey> keys = new LinkedHashMap<>();
+            for (KeyGroup group : byName.values()) {
+                for (ApiKey key : group.keys()) {
+                    keys.put(key.id(), key);
+                }
+            }
+            // LinkedHashMap copies keep the configured order (groups, then keys) for listings
+            return new Snapshot(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byName)),
+                    java.util.Collections.unmodifiableMap(keys));
+        }
+
+        Snapshot with(KeyGroup replaced) {
+            Map<String, KeyGroup> byName = new LinkedHashMap<>(groups);
+            byName.put(replaced.name(), replaced);
+            return of(byName);
+        }
     }
 }

@@ -1,0 +1,110 @@
+package dev.geminigateway.admin;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The security chain of the management endpoints: {@code Authorization: Bearer <admin token>}, compared in constant
+ * time, stateless (no session, no cookie, so no CSRF exposure), 401 with {@code WWW-Authenticate: Bearer} otherwise.
+ * It applies only to the exchanges {@code matcher} selects; gateway routes are left to the gateway's own filters.
+ * With no admin token configured every request to those endpoints is refused.
+ */
+public final class AdminSecurity {
+
+    private AdminSecurity() {
+    }
+
+    public static SecurityWebFilterChain chain(ServerHttpSecurity http, ServerWebExchangeMatcher matcher,
+            String adminToken) {
+        ServerAuthenticationEntryPoint unauthorized = AdminSecurity::unauthorized;
+        AuthenticationWebFilter bearer = new AuthenticationWebFilter(authenticationManager(adminToken));
+        bearer.setServerAuthenticationConverter(bearerConverter());
+        bearer.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
+        bearer.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+        return http.securityMatcher(matcher)
+                .authorizeExchange(exchanges -> exchanges.anyExchange().authenticated())
+                .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized))
+                .build();
+    }
+
+    static ReactiveAuthenticationManager authenticationManager(String adminToken) {
+        byte[] expected = adminToken == null || adminToken.isBlank() ? null : digest(adminToken.strip());
+        return authentication -> {
+            Object presented = authentication.getCredentials();
+            boolean matches = expected != null && presented instanceof String token
+                    && MessageDigest.isEqual(expected, digest(token));
+            if (!matches) {
+                return Mono.error(new BadCredentialsException("Invalid admin token"));
+            }
+            String remote = authentication instanceof AdminTokenAuthentication admin ? admin.remoteAddress() : null;
+            return Mono.just(AdminTokenAuthentication.verified(remote));
+        };
+    }
+
+    static ServerAuthenticationConverter bearerConverter() {
+        return exchange -> {
+            String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return Mono.empty();
+            }
+            return Mono.just(AdminTokenAuthentication.presented(header.substring(7).strip(), remoteAddress(exchange)));
+        };
+    }
+
+    static String remoteAddress(ServerWebExchange exchange) {
+        InetSocketAddress address = exchange.getRequest().getRemoteAddress();
+        if (address == null) {
+            return "unknown";
+        }
+        return address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+    }
+
+    private static Mono<Void> unauthorized(ServerWebExchange exchange,
+            org.springframework.security.core.AuthenticationException error) {
+        var response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.UNAUTHORIZED);
+        response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        byte[] body = "{\"error\":\"unauthorized\",\"message\":\"Send 'Authorization: Bearer <admin token>'\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    /** SHA-256 first, so the comparison time depends on neither token's length nor content. */
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.geminigateway.admin;
+
+import java.security.Principal;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
+
+/**
+ * {@code /actuator/geminikeys}: the key pool for operators, behind the admin token (see {@link AdminSecurity}).
+ * <ul>
+ * <li>{@code GET /actuator/geminikeys}: store, counts by state per group, every key;</li>
+ * <li>{@code GET /actuator/geminikeys/{id}}: one key;</li>
+ * <li>{@code POST /actuator/geminikeys/{id}} {@code {"action":"disable|enable|reset|probe","reason":"..."}};</li>
+ * <li>{@code POST /actuator/geminikeys} {@code {"key":"...","group":"default","project":"...","label":"..."}}:
+ * adds a key (memory only);</li>
+ * <li>{@code DELETE /actuator/geminikeys/{id}}: removes a key (memory only).</li>
+ * </ul>
+ * A web endpoint only (not JMX), so the admin token guards every way in. Keys appear as id and masked form only.
+ */
+@WebEndpoint(id = "geminikeys")
+public class GeminiKeysEndpoint {
+
+    private final KeyAdministration administration;
+
+    public GeminiKeysEndpoint(KeyAdministration administration) {
+        this.administration = administration;
+    }
+
+    @ReadOperation
+    public Map<String, Object> keys() {
+        return administration.overview();
+    }
+
+    @ReadOperation
+    public WebEndpointResponse<Map<String, Object>> key(@Selector String id) {
+        return administration.key(id).map(WebEndpointResponse::new)
+                .orElseGet(() -> response(AdminResult.error(404, "No key with id " + id)));
+    }
+
+    @WriteOperation
+    public Mono<WebEndpointResponse<Map<String, Object>>> act(@Selector String id, String action,
+            @Nullable String reason, SecurityContext security) {
+        return administration.act(id, action, reason, remote(security)).map(GeminiKeysEndpoint::response);
+    }
+
+    @WriteOperation
+    public WebEndpointResponse<Map<String, Object>> add(String key, @Nullable String group, @Nullable String project,
+            @Nullable String label, SecurityContext security) {
+        return response(administration.add(key, group, project, label, remote(security)));
+    }
+
+    @DeleteOperation
+    public WebEndpointResponse<Map<String, Object>> remove(@Selector String id, SecurityContext security) {
+        return response(administration.remove(id, remote(security)));
+    }
+
+    private static WebEndpointResponse<Map<String, Object>> response(AdminResult result) {
+        return new WebEndpointResponse<>(result.body(), result.status());
+    }
+
+    private static String remote(SecurityContext security) {
+        Principal principal = security == null ? null : security.getPrincipal();
+        return principal instanceof AdminTokenAuthentication admin ? admin.remoteAddress() : "unknown";
+    }
+}

@@ -1,0 +1,171 @@
+package dev.geminigateway.autoconfigure;
+
+import java.time.Clock;
+
+import io.micrometer.context.ContextRegistry;
+import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.geminigateway.admin.AdminSecurity;
+import dev.geminigateway.admin.AuditLog;
+import dev.geminigateway.admin.GeminiKeysEndpoint;
+import dev.geminigateway.admin.KeyAdministration;
+import dev.geminigateway.health.KeyProber;
+import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.observability.AttemptMetricsFilter;
+import dev.geminigateway.observability.GatewayMetrics;
+import dev.geminigateway.observability.GeminiKeysHealthIndicator;
+import dev.geminigateway.observability.KeyAttemptStats;
+import dev.geminigateway.observability.KeyPoolInspector;
+import dev.geminigateway.observability.KeyStateGauges;
+import dev.geminigateway.observability.KeyValidation;
+import dev.geminigateway.observability.RequestIdWebFilter;
+import dev.geminigateway.observability.RequestObservationFilter;
+import dev.geminigateway.store.KeyStateStore;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+
+/**
+ * Metrics, request ids, the access log, the {@code geminiKeys} health indicator and the {@code geminikeys} admin
+ * endpoint with its security chain.
+ * <p>
+ * The admin endpoint exists only with Spring Security on the classpath ({@code spring-boot-starter-security}, an
+ * optional dependency of this starter): without it nothing could guard it. The chain guards every actuator endpoint
+ * except health and prometheus (Kubernetes probes and scrapes carry no token) and nothing else: gateway routes keep
+ * their own {@code ClientAuth}. It runs before Boot's management security, which then backs off.
+ */
+@AutoConfiguration(after = GeminiGatewayAutoConfiguration.class, beforeName = {
+        "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration" })
+@ConditionalOnClass(name = "org.springframework.cloud.gateway.filter.GlobalFilter")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@EnableConfigurationProperties(ObservabilityProperties.class)
+public class ObservabilityAutoConfiguration {
+
+    static final String ADMIN_TOKEN_ENVIRONMENT_VARIABLE = "GATEWAY_ADMIN_TOKEN";
+
+    private static final Logger log = LoggerFactory.getLogger(ObservabilityAutoConfiguration.class);
+
+    @Bean
+    @ConditionalOnMissingBean
+    KeyAttemptStats geminiKeyAttemptStats() {
+        return new KeyAttemptStats();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    GatewayMetrics geminiGatewayMetrics(ObjectProvider<MeterRegistry> meters, KeyRegistry registry,
+            ObservabilityProperties properties) {
+        return new GatewayMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), registry,
+                properties.metrics().perKeyTags(), properties.metrics().maxKeyTags());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KeyPoolInspector geminiKeyPoolInspector(KeyRegistry registry, KeyStateStore store, Clock clock) {
+        return new KeyPoolInspector(registry, store, clock);
+    }
+
+    @Bean
+    KeyStateGauges geminiKeyStateGauges(KeyPoolInspector inspector, KeyRegistry registry) {
+        return new KeyStateGauges(inspector, registry);
+    }
+
+    @Bean
+    RequestObservationFilter geminiRequestObservationFilter(GatewayMetrics metrics) {
+        return new RequestObservationFilter(metrics);
+    }
+
+    @Bean
+    AttemptMetricsFilter geminiAttemptMetricsFilter(GatewayMetrics metrics, KeyAttemptStats stats,
+            KeyStateStore store, Clock clock) {
+        return new AttemptMetricsFilter(metrics, stats, store, clock);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RequestIdWebFilter geminiRequestIdWebFilter() {
+        // lets spring.reactor.context-propagation=auto carry the request id into the MDC of every log line
+        ContextRegistry.getInstance().registerThreadLocalAccessor(new Slf4jThreadLocalAccessor(RequestIdWebFilter.MDC_KEY));
+        return new RequestIdWebFilter();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KeyValidation geminiKeyValidation(KeyRegistry registry, KeyProber prober, Clock clock,
+            ObservabilityProperties properties) {
+        return new KeyValidation(registry, prober, clock, properties.keyValidation().cacheFor(),
+                properties.keyValidation().concurrency());
+    }
+
+    /** Contributor name {@code geminiKeys} (Boot drops the {@code HealthIndicator} suffix of the bean name). */
+    @Bean
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.ReactiveHealthIndicator")
+    @ConditionalOnMissingBean(name = "geminiKeysHealthIndicator")
+    GeminiKeysHealthIndicator geminiKeysHealthIndicator(KeyPoolInspector inspector) {
+        return new GeminiKeysHealthIndicator(inspector);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AuditLog geminiAuditLog() {
+        return new AuditLog();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KeyAdministration geminiKeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober,
+            KeyAttemptStats stats, KeyPoolInspector inspector, AuditLog audit, Clock clock) {
+        return new KeyAdministration(registry, store, prober, stats, inspector, audit, clock);
+    }
+
+    /** The admin endpoint and the chain that guards the management endpoints, only with Spring Security. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({ ServerHttpSecurity.class, EndpointRequest.class })
+    static class AdminEndpointConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnAvailableEndpoint
+        GeminiKeysEndpoint geminiKeysEndpoint(KeyAdministration administration) {
+            return new GeminiKeysEndpoint(administration);
+        }
+
+        @Bean
+        @Order(Ordered.HIGHEST_PRECEDENCE + 100)
+        @ConditionalOnMissingBean(name = "geminiAdminSecurityWebFilterChain")
+        SecurityWebFilterChain geminiAdminSecurityWebFilterChain(ServerHttpSecurity http,
+                ObservabilityProperties properties, Environment environment) {
+            String token = properties.admin().token();
+            if (token == null || token.isBlank()) {
+                token = environment.getProperty(ADMIN_TOKEN_ENVIRONMENT_VARIABLE);
+            }
+            if (token == null || token.isBlank()) {
+                log.warn("No admin token (gemini.gateway.admin.token or {}): actuator endpoints other than health "
+                        + "and prometheus refuse every request", ADMIN_TOKEN_ENVIRONMENT_VARIABLE);
+            }
+            else if (token.strip().length() < 16) {
+                log.warn("The admin token is shorter than 16 characters: use a long random token");
+            }
+            return AdminSecurity.chain(http, EndpointRequest.toAnyEndpoint().excluding("health", "prometheus"),
+                    token);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.geminigateway.observability;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.outcome.OutcomeKind;
+
+/**
+ * The gateway's own meters, all under {@code gemini.gateway.} (Prometheus names in brackets):
+ * <ul>
+ * <li>{@value #REQUESTS} ({@code gemini_gateway_requests_total{status,surface,route}}): requests by final status;</li>
+ * <li>{@value #REQUEST_DURATION} ({@code gemini_gateway_request_duration_seconds}, with buckets): time until the
+ * last byte went to the client;</li>
+ * <li>{@value #ATTEMPTS} ({@code gemini_gateway_upstream_attempts_total{outcome,key}}): upstream attempts; {@code key}
+ * is the key's fingerprint id, or {@value #OTHER_KEY} when per-key tags are off or the pool is larger than the
+ * bound;</li>
+ * <li>{@value #ATTEMPTS_PER_REQUEST} ({@code gemini_gateway_request_attempts}): attempts one request needed;</li>
+ * <li>{@value #COOLDOWNS} ({@code gemini_gateway_cooldowns_started_total{kind}}): quota cooldowns, benches and
+ * quarantines started;</li>
+ * <li>{@value #LOCAL_REJECTIONS} ({@code gemini_gateway_local_rejections_total{status}}): errors the gateway
+ * answered itself (401, 413, 429, 503, ...) instead of passing an upstream answer on;</li>
+ * <li>{@value KeyStateGauges#KEYS} ({@code gemini_gateway_keys{state,group}}): see {@link KeyStateGauges}.</li>
+ * </ul>
+ * Token meters are {@code TokenUsageRecorder}'s. Every tag value is bounded: routes and groups are configured, key
+ * ids are bounded by {@code maxKeyTags}, statuses and outcomes are small sets.
+ */
+public class GatewayMetrics {
+
+    public static final String REQUESTS = "gemini.gateway.requests";
+    public static final String REQUEST_DURATION = "gemini.gateway.request.duration";
+    public static final String ATTEMPTS = "gemini.gateway.upstream.attempts";
+    public static final String ATTEMPTS_PER_REQUEST = "gemini.gateway.request.attempts";
+    public static final String COOLDOWNS = "gemini.gateway.cooldowns.started";
+    public static final String LOCAL_REJECTIONS = "gemini.gateway.local.rejections";
+    public static final String OTHER_KEY = "other";
+
+    private static final Duration[] DURATION_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
+            Duration.ofSeconds(120)};
+    private static final double[] ATTEMPT_BUCKETS = {1, 2, 3, 4, 6, 10};
+
+    private final MeterRegistry meters;
+    private final KeyRegistry keys;
+    private final boolean perKeyTags;
+    private final int maxKeyTags;
+
+    public GatewayMetrics(MeterRegistry meters, KeyRegistry keys, boolean perKeyTags, int maxKeyTags) {
+        this.meters = meters;
+        this.keys = keys;
+        this.perKeyTags = perKeyTags;
+        this.maxKeyTags = maxKeyTags;
+    }
+
+    public void requestCompleted(String route, String surface, int status, Duration duration, int attempts,
+            boolean local) {
+        String statusTag = Integer.toString(status);
+        Counter.builder(REQUESTS).description("Requests through the gateway by final status")
+                .tag("status", statusTag).tag("surface", surface).tag("route", route)
+                .register(meters).increment();
+        Timer.builder(REQUEST_DURATION).description("Time from request to the last byte of the answer")
+                .tag("route", route).serviceLevelObjectives(DURATION_BUCKETS)
+                .register(meters).record(duration);
+        if (attempts > 0) {
+            DistributionSummary.builder(ATTEMPTS_PER_REQUEST).description("Upstream attempts one request needed")
+                    .tag("route", route).serviceLevelObjectives(ATTEMPT_BUCKETS)
+                    .register(meters).record(attempts);
+        }
+        if (local) {
+            Counter.builder(LOCAL_REJECTIONS).description("Errors the gateway answered itself, by status")
+                    .tag("status", statusTag).register(meters).increment();
+        }
+    }
+
+    public void attempt(OutcomeKind outcome, String keyId) {
+        Counter.builder(ATTEMPTS).description("Upstream attempts by outcome and key fingerprint")
+                .tag("outcome", outcomeTag(outcome)).tag("key", keyTag(keyId))
+                .register(meters).increment();
+    }
+
+    /** {@code kind}: minute_quota, day_quota, token_quota, model_unavailable, bench or quarantine. */
+    public void cooldownStarted(String kind) {
+        Counter.builder(COOLDOWNS).description("Project cooldowns, key benches and quarantines started")
+                .tag("kind", kind).register(meters).increment();
+    }
+
+    /** The key's fingerprint while the pool is small enough for per-key series, else {@value #OTHER_KEY}. */
+    String keyTag(String keyId) {
+        return perKeyTags && keys.size() <= maxKeyTags ? keyId : OTHER_KEY;
+    }
+
+    static String outcomeTag(OutcomeKind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+}

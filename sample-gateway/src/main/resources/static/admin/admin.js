@@ -1,0 +1,293 @@
+// Gemini Gateway key dashboard: plain JS, no build step, no external resources.
+// Talks to /actuator/geminikeys with the admin token as a Bearer header; the token lives in sessionStorage only.
+(function () {
+  'use strict';
+
+  const API = '/actuator/geminikeys';
+  const TOKEN_KEY = 'geminiGatewayAdminToken';
+  const REFRESH_MS = 5000;
+  const STATES = ['ACTIVE', 'COOLING_DOWN', 'QUARANTINED', 'DISABLED'];
+  const STATE_LABELS = { ACTIVE: 'Active', COOLING_DOWN: 'Cooling down', QUARANTINED: 'Quarantined', DISABLED: 'Disabled' };
+
+  const $ = (id) => document.getElementById(id);
+  let skewMs = 0;            // server clock minus browser clock, for countdowns
+  let lastData = null;
+  let refreshTimer = null;
+
+  function token() { return sessionStorage.getItem(TOKEN_KEY); }
+
+  async function api(method, path, body) {
+    const options = { method, headers: { 'Authorization': 'Bearer ' + token(), 'Accept': 'application/json' } };
+    if (body !== undefined) {
+      options.headers['Content-Type'] = 'application/json';
+      options.body = JSON.stringify(body);
+    }
+    const response = await fetch(API + path, options);
+    if (response.status === 401) {
+      signOut('Your session ended: the admin token was refused.');
+      throw new Error('unauthorized');
+    }
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : {};
+    if (!response.ok) {
+      throw new Error(json.error || json.message || ('HTTP ' + response.status));
+    }
+    return json;
+  }
+
+  // ---- sign in / out -------------------------------------------------------------------------------------------
+
+  async function signIn(event) {
+    event.preventDefault();
+    const value = $('token-input').value.trim();
+    $('login-error').textContent = '';
+    if (!value) { return; }
+    const response = await fetch(API, { headers: { 'Authorization': 'Bearer ' + value, 'Accept': 'application/json' } });
+    if (response.status === 401) {
+      $('login-error').textContent = 'That admin token was not accepted.';
+      return;
+    }
+    if (!response.ok) {
+      $('login-error').textContent = 'The gateway answered ' + response.status + '.';
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, value);
+    $('token-input').value = '';
+    showDashboard(await response.json());
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    clearInterval(refreshTimer);
+    refreshTimer = null;
+    $('dashboard').hidden = true;
+    $('session').hidden = true;
+    $('login').hidden = false;
+    $('login-error').textContent = typeof message === 'string' ? message : '';
+  }
+
+  function showDashboard(data) {
+    $('login').hidden = true;
+    $('dashboard').hidden = false;
+    $('session').hidden = false;
+    render(data);
+    if (!refreshTimer) {
+      refreshTimer = setInterval(refresh, REFRESH_MS);
+    }
+  }
+
+  async function refresh() {
+    try {
+      render(await api('GET', ''));
+    } catch (e) {
+      if (e.message !== 'unauthorized') { toast('Refresh failed: ' + e.message, true); }
+    }
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------------------------
+
+  function render(data) {
+    lastData = data;
+    if (data.now) { skewMs = Date.parse(data.now) - Date.now(); }
+    const store = data.store || {};
+    const storeEl = $('store-status');
+    storeEl.textContent = 'store: ' + store.kind + (store.connected ? '' : ' (disconnected)');
+    storeEl.classList.toggle('down', store.connected === false);
+    $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+    renderGroups(data.groups || []);
+    renderKeys(data.keys || []);
+  }
+
+  function renderGroups(groups) {
+    const container = $('groups');
+    container.replaceChildren(...groups.map((group) => {
+      const card = el('div', 'card group');
+      card.dataset.group = group.name;
+      const title = el('h3');
+      title.append(el('span', null, group.name), el('span', 'muted small', group.total + ' keys'));
+      const usable = el('div', 'usable', String(group.usable));
+      usable.append(el('small', null, ' usable now'));
+      const bar = el('div', 'bar');
+      const chips = el('div', 'chips');
+      STATES.forEach((state) => {
+        const n = (group.states || {})[state] || 0;
+        if (n > 0 && group.total > 0) {
+          const part = el('span', state);
+          part.style.width = (100 * n / group.total) + '%';
+          bar.append(part);
+        }
+        const chip = el('span', 'badge ' + state, STATE_LABELS[state] + ' ' + n);
+        chip.dataset.state = state;
+        chips.append(chip);
+      });
+      card.append(title, usable, bar, chips);
+      return card;
+    }));
+  }
+
+  function renderKeys(keys) {
+    const filter = $('filter').value.trim().toLowerCase();
+    const rows = keys
+      .filter((key) => !filter || [key.id, key.masked, key.label, key.project, key.group, key.state]
+        .some((v) => String(v || '').toLowerCase().includes(filter)))
+      .map(keyRow);
+    const body = document.querySelector('#keys-table tbody');
+    if (rows.length === 0) {
+      const row = el('tr');
+      const cell = el('td', 'empty', keys.length ? 'No key matches the filter.' : 'No keys.');
+      cell.colSpan = 8;
+      row.append(cell);
+      body.replaceChildren(row);
+    } else {
+      body.replaceChildren(...rows);
+    }
+    tick();
+  }
+
+  function keyRow(key) {
+    const row = el('tr');
+    row.dataset.keyId = key.id;
+
+    const name = el('td');
+    const labelled = key.label && key.label !== key.masked;
+    name.append(el('div', 'key-label' + (labelled ? '' : ' mono'), labelled ? key.label : key.masked),
+      el('div', 'key-sub mono', (labelled ? key.masked + ' · ' : 'id ') + key.id));
+
+    const where = el('td');
+    where.append(el('div', null, key.group), el('div', 'key-sub', key.project));
+
+    const state = el('td', 'state');
+    state.append(el('span', 'badge ' + key.state, STATE_LABELS[key.state] || key.state));
+
+    const lastError = key.lastError ? 'last error: ' + key.lastError.outcome.replace(/_/g, ' ') : '';
+    const reason = el('td', 'reason', key.reason || lastError);
+    if (key.lastError) { reason.title = key.lastError.reason + ' (' + key.lastError.at + ')'; }
+
+    const cooldown = el('td', 'cooldown');
+    const until = cooldownUntil(key);
+    if (until) {
+      const span = el('span', 'countdown');
+      span.dataset.until = until.at;
+      cooldown.append(span);
+      if (until.label) { cooldown.append(el('div', 'key-sub', until.label)); }
+    } else {
+      cooldown.append(el('span', 'muted', '—'));
+    }
+
+    const attempts = Object.values(key.attempts || {}).reduce((a, b) => a + b, 0);
+    const requests = el('td', 'num', String(attempts));
+    const errors = el('td', 'num' + (key.errors > 0 ? ' errors-hot' : ''), String(key.errors || 0));
+    errors.title = Object.entries(key.attempts || {}).map(([k, v]) => k + ': ' + v).join(', ');
+
+    const actions = el('td');
+    const box = el('div', 'actions');
+    if (key.state === 'DISABLED') {
+      box.append(actionButton(key, 'enable', 'Enable'));
+    } else {
+      box.append(actionButton(key, 'disable', 'Disable', true));
+    }
+    box.append(actionButton(key, 'reset', 'Reset'), actionButton(key, 'probe', 'Probe'));
+    actions.append(box);
+
+    row.append(name, where, state, reason, cooldown, requests, errors, actions);
+    return row;
+  }
+
+  // The key's own bench, or the latest cooldown of its project (quota cools a project for a model).
+  function cooldownUntil(key) {
+    if (key.until) { return { at: key.until, label: 'key benched' }; }
+    const cooldowns = key.cooldowns || [];
+    if (cooldowns.length === 0) { return null; }
+    const latest = cooldowns.reduce((a, b) => (Date.parse(a.until) >= Date.parse(b.until) ? a : b));
+    const model = latest.model === '*' ? 'all models' : latest.model;
+    return { at: latest.until, label: 'project · ' + model };
+  }
+
+  function tick() {
+    const now = Date.now() + skewMs;
+    document.querySelectorAll('.countdown').forEach((span) => {
+      const left = Math.max(0, Date.parse(span.dataset.until) - now);
+      span.textContent = left === 0 ? 'ending…' : duration(left);
+    });
+  }
+
+  function duration(ms) {
+    let s = Math.ceil(ms / 1000);
+    const h = Math.floor(s / 3600);
+    s -= h * 3600;
+    const m = Math.floor(s / 60);
+    s -= m * 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    return h > 0 ? h + ':' + pad(m) + ':' + pad(s) : m + ':' + pad(s);
+  }
+
+  // ---- actions -------------------------------------------------------------------------------------------------
+
+  const DESCRIPTIONS = {
+    disable: 'takes the key out of rotation until you enable it again.',
+    enable: 'puts the key back into rotation.',
+    reset: 'makes the key active, clears its failure count and every cooldown of its project.',
+    probe: 'sends one cheap "list models" request to Gemini with this key.'
+  };
+
+  function actionButton(key, action, label, danger) {
+    const button = el('button', 'btn small' + (danger ? ' danger' : ''), label);
+    button.type = 'button';
+    button.dataset.action = action;
+    button.addEventListener('click', () => confirmAction(key, action, label));
+    return button;
+  }
+
+  function confirmAction(key, action, label) {
+    const dialog = $('confirm');
+    $('confirm-title').textContent = label + ' key ' + (key.label || key.masked) + '?';
+    $('confirm-text').textContent = label + ' ' + DESCRIPTIONS[action];
+    $('confirm-ok').textContent = label;
+    dialog.returnValue = '';
+    dialog.onclose = async () => {
+      if (dialog.returnValue !== 'ok') { return; }
+      try {
+        const result = await api('POST', '/' + encodeURIComponent(key.id), { action });
+        const extra = action === 'probe' ? (result.valid ? ': Gemini accepted the key' : ': Gemini refused the key') : '';
+        toast(label + ' ' + (key.label || key.masked) + ' done' + extra, action === 'probe' && !result.valid);
+      } catch (e) {
+        if (e.message !== 'unauthorized') { toast(label + ' failed: ' + e.message, true); }
+      }
+      refresh();
+    };
+    dialog.showModal();
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  let toastTimer = null;
+  function toast(message, bad) {
+    const box = $('toast');
+    box.textContent = message;
+    box.classList.toggle('bad', !!bad);
+    box.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.hidden = true; }, 4000);
+  }
+
+  // ---- start ---------------------------------------------------------------------------------------------------
+
+  $('login-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', () => signOut());
+  $('refresh').addEventListener('click', refresh);
+  $('filter').addEventListener('input', () => lastData && renderKeys(lastData.keys || []));
+  setInterval(tick, 1000);
+
+  if (token()) {
+    api('GET', '').then(showDashboard).catch(() => {});
+  } else {
+    $('login').hidden = false;
+  }
+})();

@@ -1,0 +1,120 @@
+package dev.geminigateway.sample.dashboard;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import dev.geminigateway.sample.ops.OpsGatewayTest;
+import dev.geminigateway.simulator.Quota;
+import dev.geminigateway.store.KeyState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}; Selenium Manager
+ * is kept from downloading anything by naming both binaries): sign in with the admin token, see every key, disable
+ * one through the confirmation dialog, see it turn DISABLED. The screenshot lands in
+ * {@code target/screenshots/dashboard.png}.
+ */
+class DashboardBrowserTest extends OpsGatewayTest {
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private WebDriver browser;
+    private Path profile;
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        assertThat(CHROMIUM).as("Debian package chromium (apt-get install -y chromium chromium-driver)").exists();
+        assertThat(CHROMEDRIVER).as("Debian package chromium-driver").exists();
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        profile = Files.createTempDirectory("dashboard-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1440,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().window().setSize(new Dimension(1440, 1000));
+    }
+
+    @AfterEach
+    void stopBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            org.springframework.util.FileSystemUtils.deleteRecursively(profile);
+        }
+    }
+
+    @Test
+    void signInSeeTheKeysAndDisableOne() throws IOException {
+        // alpha's project gets Gemini's per-minute 429 on its second request: a cooldown with a live countdown
+        SIM.setQuota("ops-alpha", "gemini-2.5-flash", Quota.of(1, 1_000_000, 1_000));
+        generate(5);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+
+        browser.get(baseUrl() + "/admin");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input"))).sendKeys("not-the-token");
+        browser.findElement(By.id("sign-in")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "not accepted"));
+
+        WebElement input = browser.findElement(By.id("token-input"));
+        input.clear();
+        input.sendKeys(ADMIN_TOKEN);
+        browser.findElement(By.id("sign-in")).click();
+
+        List<WebElement> rows = wait.until(ExpectedConditions.numberOfElementsToBe(
+                By.cssSelector("#keys-table tbody tr[data-key-id]"), 3));
+        String page = browser.findElement(By.tagName("body")).getText();
+        assertThat(page).contains(id(ALPHA), id(BETA), id(GAMMA), "default");
+        SECRETS.forEach(secret -> assertThat(browser.getPageSource()).doesNotContain(secret));
+        assertThat(state(id(GAMMA))).as("the invalid key was quarantined by the traffic").isEqualTo("Quarantined");
+        assertThat(rows).hasSize(3);
+        wait.until(ExpectedConditions.textMatches(
+                By.cssSelector("tr[data-key-id='" + id(ALPHA) + "'] .countdown"), Pattern.compile("\\d+:\\d\\d")));
+
+        By disable = By.cssSelector("tr[data-key-id='" + id(BETA) + "'] button[data-action='disable']");
+        browser.findElement(disable).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok"))).click();
+
+        wait.until(driver -> "Disabled".equals(state(id(BETA))));
+        assertThat(browser.findElement(By.cssSelector("tr[data-key-id='" + id(BETA) + "'] td.state .badge"))
+                .getAttribute("class")).contains("DISABLED");
+        assertThat(store.state(id(BETA))).isInstanceOf(KeyState.Disabled.class);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("[data-group='default'] [data-state='DISABLED']"), "Disabled 1"));
+
+        Files.createDirectories(SCREENSHOTS);
+        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve("dashboard.png"), png);
+        assertThat(png.length).isGreaterThan(10_000);
+    }
+
+    private String state(String keyId) {
+        List<WebElement> badges = browser.findElements(
+                By.cssSelector("tr[data-key-id='" + keyId + "'] td.state .badge"));
+        return badges.isEmpty() ? null : badges.get(0).getText();
+    }
+}
