@@ -1,0 +1,48 @@
+package dev.geminigateway.sample;
+
+import java.util.List;
+
+import dev.geminigateway.sample.demo.DemoUpstream;
+import dev.geminigateway.sample.demo.DemoUpstream.DemoKey;
+import dev.geminigateway.store.KeyState;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The demo shows what the gateway is for: the keys take turns, and a bad key is dropped after one try. */
+class DemoRotationTest extends DemoGatewayTest {
+
+    private static final String CHAT = "{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"rotate\"}]}";
+
+    @Test
+    void keysTakeTurnsAndTheInvalidKeyIsQuarantinedAfterOneUse() {
+        DemoKey invalid = DemoUpstream.invalidKeys().get(0);
+        int sent = 0;
+        while (sent < 20 && !(keyStates.state(id(invalid)) instanceof KeyState.Quarantined)) {
+            chatSucceeds();
+            sent++;
+        }
+        assertThat(keyStates.state(id(invalid))).as("after %d requests", sent).isInstanceOf(KeyState.Quarantined.class);
+
+        for (int i = 0; i < 6; i++) {
+            chatSucceeds();
+        }
+
+        assertThat(simulator.counters().forKey(invalid.key())).as("the invalid key is never used twice").isEqualTo(1);
+        assertThat(simulator.counters().forKeyWithStatus(invalid.key(), 400)).isEqualTo(1);
+        List<DemoKey> used = DemoUpstream.validKeys().stream()
+                .filter(key -> simulator.counters().forKey(key.key()) > 0).toList();
+        assertThat(used).as("valid keys that served requests").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    private void chatSucceeds() {
+        client().post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(CHAT)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.choices[0].message.content").isNotEmpty();
+    }
+}
