@@ -69,6 +69,7 @@ public final class DemoUpstream {
     static Map<String, Object> gatewayProperties(String simulatorUrl) {
         return Map.of(
                 "gateway.upstream-url", simulatorUrl,
+                "gemini.gateway.probe.base-url", simulatorUrl,
                 "gemini.gateway.groups.default.keys",
                 KEYS.stream().map(key -> key.key() + "@" + key.project()).collect(Collectors.joining(",")));
     }
