@@ -24,6 +24,7 @@ import dev.geminigateway.route.GeminiSurfaceRoutePredicateFactory;
 import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.store.InMemoryKeyStateStore;
 import dev.geminigateway.store.KeyStateStore;
+import dev.geminigateway.web.GeminiApiErrorHandler;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -140,6 +141,12 @@ public class GeminiGatewayAutoConfiguration {
     KeyHealthFeedbackGatewayFilterFactory keyHealthFeedbackGatewayFilterFactory(KeyHealthRecorder recorder,
             KeyProber prober, ObjectProvider<UsageListener> usageListeners) {
         return new KeyHealthFeedbackGatewayFilterFactory(recorder, prober, usageListeners.orderedStream().toList());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    GeminiApiErrorHandler geminiApiErrorHandler() {
+        return new GeminiApiErrorHandler();
     }
 
     @Bean

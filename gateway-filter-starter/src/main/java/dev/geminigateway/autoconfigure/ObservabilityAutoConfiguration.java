@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.geminigateway.admin.AdminSecurity;
+import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.admin.AuditLog;
 import dev.geminigateway.admin.GeminiKeysEndpoint;
 import dev.geminigateway.admin.KeyAdministration;
@@ -40,7 +41,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 
 /**
  * Metrics, request ids, the access log, the {@code geminiKeys} health indicator and the {@code geminikeys} admin
@@ -166,6 +169,17 @@ public class ObservabilityAutoConfiguration {
             }
             return AdminSecurity.chain(http, EndpointRequest.toAnyEndpoint().excluding("health", "prometheus"),
                     token);
+        }
+
+        /**
+         * Spring Security's firewall rejects path tricks (encoded slashes, "..", NUL) with an empty 400; this
+         * answers them in the caller's SDK format like every other gateway error.
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        ServerExchangeRejectedHandler geminiExchangeRejectedHandler() {
+            return (exchange, rejected) -> GatewayErrors.write(exchange, HttpStatus.BAD_REQUEST,
+                    "The request path was rejected", "invalid_request_error");
         }
     }
 }
