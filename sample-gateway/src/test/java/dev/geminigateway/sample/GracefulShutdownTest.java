@@ -18,6 +18,8 @@ import dev.geminigateway.sample.demo.DemoWelcome;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,8 +39,15 @@ class GracefulShutdownTest {
 
     @Test
     void inFlightStreamCompletesWhenTheContextIsClosed() throws Exception {
+        // Own Netty resources: closing this gateway must not dispose the global ones other test contexts run on.
         ConfigurableApplicationContext gateway = new SpringApplicationBuilder(SampleGatewayApplication.class)
                 .profiles(DemoUpstreamInitializer.PROFILE)
+                .initializers(context -> ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class,
+                        () -> {
+                            ReactorResourceFactory resources = new ReactorResourceFactory();
+                            resources.setUseGlobalResources(false);
+                            return resources;
+                        }))
                 .run("--server.port=0", "--spring.main.banner-mode=off");
         CompletableFuture<Void> closing = null;
         try {
