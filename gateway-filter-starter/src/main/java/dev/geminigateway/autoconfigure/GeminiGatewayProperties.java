@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -22,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param rotation how one request walks the pool
  * @param bench when a key that keeps failing on its own is taken out for a while
  * @param probe how quarantined keys are re-checked
+ * @param quota quota-aware scheduling (limits themselves are per group: {@code groups.<g>.quotas})
  */
 @Validated
 @ConfigurationProperties("gemini.gateway")
@@ -29,7 +31,8 @@ public record GeminiGatewayProperties(
         @Valid Map<String, Group> groups,
         @Valid @DefaultValue Rotation rotation,
         @Valid @DefaultValue Bench bench,
-        @Valid @DefaultValue Probe probe) {
+        @Valid @DefaultValue Probe probe,
+        @Valid @DefaultValue Quota quota) {
 
     public GeminiGatewayProperties {
         groups = groups == null ? Map.of() : groups;
@@ -42,12 +45,49 @@ public record GeminiGatewayProperties(
      *     {@code KEY@project}, or a list of {@code {key, project, label}}. Keys of one Google Cloud project share
      *     its quota: say so with {@code project}, or each key is taken as its own project
      * @param models the models this group serves (the Rust proxy's {@code model_aliases}); empty: any model
+     * @param quotas Gemini's limits per project of this group, by model ({@code *}: every other model), e.g.
+     *     {@code gemini-2.5-flash: {rpm: 10, tpm: 250000, rpd: 250}}; limits Gemini states in its 429s are learned
+     *     and replace larger ones
      */
-    public record Group(List<KeyEntry> keys, Set<String> models) {
+    public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas) {
+        @ConstructorBinding
         public Group {
             keys = keys == null ? List.of() : keys;
             models = models == null ? Set.of() : models;
+            quotas = quotas == null ? Map.of() : quotas;
         }
+
+        public Group(List<KeyEntry> keys, Set<String> models) {
+            this(keys, models, null);
+        }
+    }
+
+    /**
+     * Limits of one project for one model, as Gemini counts them; a missing one is not enforced by the gateway.
+     *
+     * @param rpm requests per minute
+     * @param tpm input tokens per minute
+     * @param rpd requests per day (the day ends at midnight America/Los_Angeles)
+     */
+    public record QuotaLimit(@Min(0) Long rpm, @Min(0) Long tpm, @Min(0) Long rpd) {
+    }
+
+    /**
+     * @param proactive offer a project only when its ledger has room for the request, and answer 429 with an exact
+     *     {@code Retry-After} (after waiting up to {@code rotation.max-wait}) when none has; false: reactive, only
+     *     Gemini's own 429s steer the rotation
+     * @param safetyMargin added to Gemini's one-minute window in the ledgers, against network delay and clock skew
+     * @param maxLedgers (project, model) ledgers kept before idle ones are dropped
+     * @param maxGauges headroom gauges registered at most (one per project and model with a known limit)
+     * @param ledgers {@code local} (this process) or {@code redis} (shared by replicas, through the Lettuce connection
+     *     Spring Data Redis is configured with, {@code spring.data.redis.*})
+     */
+    public record Quota(
+            @DefaultValue("true") boolean proactive,
+            @DefaultValue("250ms") @NotNull Duration safetyMargin,
+            @DefaultValue("10000") @Min(1) int maxLedgers,
+            @DefaultValue("500") @Min(0) int maxGauges,
+            @DefaultValue("local") @NotNull String ledgers) {
     }
 
     /**

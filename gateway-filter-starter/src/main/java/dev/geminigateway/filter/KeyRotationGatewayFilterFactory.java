@@ -27,6 +27,7 @@ import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
 import dev.geminigateway.outcome.OutcomeKind;
 import dev.geminigateway.outcome.UpstreamOutcome;
+import dev.geminigateway.quota.QuotaReservation;
 import dev.geminigateway.rotation.Backoff;
 import dev.geminigateway.rotation.PoolThrottle;
 import dev.geminigateway.rotation.RetryBudget;
@@ -169,6 +170,10 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
         private int attempts;
         private int retries;
         private UpstreamAnswer last;
+        /** Quota: the request's estimated input tokens, the current attempt's reservation, when waiting began. */
+        private final long estimatedTokens;
+        private QuotaReservation reservation;
+        private Instant waitingSince;
 
         Rotation(Config config, ServerWebExchange exchange, GatewayFilterChain chain, KeyGroup group, String model,
                 byte[] body) {
@@ -181,6 +186,7 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             this.maxWait = config.getMaxWait() != null ? config.getMaxWait() : policy.maxWait();
             this.deadline = clock.instant().plus(config.getDeadline() != null ? config.getDeadline() : policy.deadline());
             this.breaker = breakers.forModel(group.name(), model);
+            this.estimatedTokens = estimatedTokens(exchange, body);
             exchange.getAttributes().put(KeyRotationAttributes.TRIED_KEYS, triedIds);
         }
 
@@ -191,8 +197,10 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                         "Gemini is failing for model '" + model + "'; requests pause briefly to let it recover",
                         breakerRetryAfter(), "service_unavailable");
             }
-            Selection selection = selector.select(group, model, triedKeys, skippedProjects, now);
+            Selection selection = selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens);
             if (selection instanceof Selection.Selected selected) {
+                quotaWaitEnded(now, true);
+                reservation = selected.reservation();
                 return attempt(selected.key(), now);
             }
             breaker.releasePermission();
@@ -205,22 +213,57 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                         + "' is quarantined or disabled; an operator must add or re-enable keys", null,
                         "service_unavailable");
             }
+            if (none.earliest() == null && none.quotaLimited() && last == null) {
+                selector.quota().ifPresent(q -> q.onLocalRejection(group.name(), none.quotaLimit()));
+                return refuse(HttpStatus.TOO_MANY_REQUESTS, "The request (about " + estimatedTokens
+                        + " input tokens) exceeds the " + none.quotaLimit().tag() + " limit of every project for model '"
+                        + model + "'", null, "rate_limit_error");
+            }
             if (none.earliest() == null) {
                 return last != null ? passOn(last) : refuse(HttpStatus.SERVICE_UNAVAILABLE,
                         "No API key can serve model '" + model + "'", null, "service_unavailable");
             }
             Duration wait = Duration.between(now, none.earliest());
-            if (wait.compareTo(maxWait) <= 0 && none.earliest().isBefore(deadline)) {
+            // The bound is on the request's whole wait, however many times a freed slot is taken by another request.
+            Instant waitLimit = (waitingSince == null ? now : waitingSince).plus(maxWait);
+            if (!none.earliest().isAfter(waitLimit) && none.earliest().isBefore(deadline)) {
+                waitingSince = waitingSince == null ? now : waitingSince;
                 return Mono.delay(wait.isNegative() ? Duration.ZERO : wait).then(Mono.defer(this::next));
+            }
+            quotaWaitEnded(now, false);
+            if (none.quotaLimited() && last == null) {
+                selector.quota().ifPresent(q -> q.onLocalRejection(group.name(), none.quotaLimit()));
+                // A ledger's wait is exact: to the nearest second, not up (a client up to 0.5 s early waits here).
+                wait = wait.minusMillis(500);
             }
             return refuse(HttpStatus.TOO_MANY_REQUESTS, "All API keys for model '" + model
                     + "' are over quota or cooling down; retry after " + seconds(wait) + " s", wait, "rate_limit_error");
+        }
+
+        /** Quota: input tokens TokenLimit estimated, else a quarter of the body's bytes (gemini-wire.md 5). */
+        private static long estimatedTokens(ServerWebExchange exchange, byte[] body) {
+            Object estimate = exchange.getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS);
+            if (estimate instanceof Number number && number.longValue() >= 0) {
+                return number.longValue();
+            }
+            return Math.max(1, (body.length + 3) / 4);
+        }
+
+        private void quotaWaitEnded(Instant now, boolean served) {
+            if (waitingSince != null) {
+                Duration waited = Duration.between(waitingSince, now);
+                selector.quota().ifPresent(q -> q.onWait(group.name(), waited, served));
+                waitingSince = null;
+            }
         }
 
         private Mono<Void> attempt(ApiKey key, Instant now) {
             attempts++;
             triedKeys.add(key.id());
             triedIds.add(key.id());
+            if (reservation != null) {
+                exchange.getAttributes().put(QuotaReservation.ATTRIBUTE, reservation);
+            }
             ServerWebExchange attemptExchange = exchange.mutate().request(withCredential(exchange.getRequest(), key))
                     .build();
             long started = System.nanoTime();
@@ -258,6 +301,7 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             UpstreamOutcome outcome = answer.outcome();
             OutcomeKind kind = outcome.kind();
             AttemptObserver.notifyAll(exchange, new AttemptRecord(group.name(), model, key, attempts, outcome, latency));
+            settleQuota(outcome, answer.error());
             if (kind.isUpstreamTrouble()) {
                 breaker.onError(latency.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS,
                         new UpstreamTroubleException(outcome.reason()));
@@ -289,6 +333,19 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                 return Mono.delay(pause.compareTo(left) < 0 ? pause : Duration.ZERO).then(Mono.defer(this::next));
             }
             return Mono.defer(this::next);
+        }
+
+        /** Quota: learn from a 429, refund what Gemini did not count (a refunded reservation leaves the exchange). */
+        private void settleQuota(UpstreamOutcome outcome, Throwable error) {
+            QuotaReservation held = reservation;
+            if (held == null) {
+                return;
+            }
+            selector.quota().ifPresent(q -> q.settle(held, outcome, error));
+            if (held.refunded()) {
+                exchange.getAttributes().remove(QuotaReservation.ATTRIBUTE, held);
+            }
+            reservation = null;
         }
 
         private boolean mayRetry(OutcomeKind kind) {

@@ -15,6 +15,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.rotation.UpstreamBreakers;
 import dev.geminigateway.simulator.GeminiSimulator;
 import dev.geminigateway.store.KeyState;
@@ -51,6 +52,9 @@ public abstract class GatewayIntegrationTest {
     @Autowired
     protected UpstreamBreakers breakers;
 
+    @Autowired
+    protected QuotaScheduler quota;
+
     protected WebTestClient client;
 
     @DynamicPropertySource
@@ -79,6 +83,9 @@ public abstract class GatewayIntegrationTest {
             store.clearCooldowns(key.project());
         }
         breakers.reset();
+        // The simulator's quota usage starts from zero: so must the gateway's ledgers and what they learned.
+        quota.ledgers().reset();
+        quota.policy().forgetLearned();
         client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(20)).build();
     }

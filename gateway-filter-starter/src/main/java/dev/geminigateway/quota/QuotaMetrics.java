@@ -1,0 +1,67 @@
+package dev.geminigateway.quota;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Meters under {@code gemini.gateway.quota.}: {@code headroom} (gauge per group, project, model and limit),
+ * {@code rejections} (requests the gateway answered 429 itself, without calling Gemini), {@code waits} (how long
+ * requests waited for a project to have room). Tags carry project and model names, never keys; headroom gauges
+ * exist only for pairs with a known limit, and at most {@code maxGauges} of them, so cardinality stays bounded
+ * whatever model names clients send.
+ */
+public class QuotaMetrics {
+
+    public static final String PREFIX = "gemini.gateway.quota.";
+
+    private final MeterRegistry registry;
+    private final int maxGauges;
+    private final Set<String> watched = ConcurrentHashMap.newKeySet();
+
+    public QuotaMetrics(MeterRegistry registry, int maxGauges) {
+        this.registry = registry;
+        this.maxGauges = maxGauges;
+    }
+
+    public static QuotaMetrics none() {
+        return new QuotaMetrics(null, 0);
+    }
+
+    /** Registers headroom gauges for (group, project, model) once; {@code headroom} reads the current value. */
+    void watch(String group, String project, String model, ToDoubleFunction<QuotaMetric> headroom) {
+        if (registry == null || watched.size() >= maxGauges || !watched.add(group + '\u0000' + project + '\u0000' + model)) {
+            return;
+        }
+        for (QuotaMetric metric : QuotaMetric.values()) {
+            Gauge.builder(PREFIX + "headroom", () -> headroom.applyAsDouble(metric))
+                    .description("What a project may still send for a model now (NaN: no limit known)")
+                    .tags("group", group, "project", project, "model", model, "limit", metric.tag())
+                    .register(registry);
+        }
+    }
+
+    void rejected(String group, QuotaMetric metric) {
+        if (registry != null) {
+            Counter.builder(PREFIX + "rejections")
+                    .description("Requests answered 429 by the gateway because no project had quota headroom")
+                    .tags("group", group, "limit", metric == null ? "unknown" : metric.tag())
+                    .register(registry).increment();
+        }
+    }
+
+    void waited(String group, Duration wait, boolean served) {
+        if (registry != null) {
+            Timer.builder(PREFIX + "waits")
+                    .description("Time requests waited for a project to free up (quota headroom or a cooldown)")
+                    .tags("group", group, "result", served ? "served" : "rejected")
+                    .register(registry).record(wait);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.geminigateway.it;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+
+import dev.geminigateway.outcome.PacificDay;
+import dev.geminigateway.quota.QuotaLimits;
+import dev.geminigateway.quota.QuotaMetric;
+import dev.geminigateway.quota.QuotaScheduler;
+import dev.geminigateway.simulator.Quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Quota-aware scheduling through the gateway, against the simulator enforcing the same limits: once the gateway
+ * knows a project's limits (learned from Gemini's 429s, or configured), it never sends Gemini a request Gemini would
+ * reject, and answers 429 itself with an exact Retry-After. The shared context has no configured quotas and runs on
+ * the real clock, so the limits here are learned or taught at run time and small enough for real time.
+ */
+class QuotaSchedulingEndToEndTest extends GatewayIntegrationTest {
+
+    private static final String MODEL = "gemini-2.5-flash";
+    private static final String GENERATE = "/v1beta/models/" + MODEL + ":generateContent";
+    private static final List<String> PROJECTS = List.of("pa", "pb", "pc");
+
+    @Autowired
+    private QuotaScheduler quota;
+
+    @AfterEach
+    void proactiveAgain() {
+        quota.setProactive(true);
+    }
+
+    /** What an operator would configure: the same limits Gemini enforces. */
+    private void know(String project, QuotaMetric metric, long value) {
+        quota.learn("default", project, MODEL, metric, value);
+    }
+
+    @Test
+    void withKnownDayLimitsNoRequestGeminiWouldRejectIsSent() {
+        for (String project : PROJECTS) {
+            SIM.setQuota(project, MODEL, Quota.of(1000, 1_000_000, 2));
+            know(project, QuotaMetric.RPD, 2);
+        }
+        for (int i = 0; i < 6; i++) {
+            postNative(GENERATE).expectStatus().isOk();
+        }
+        Instant now = Instant.now();
+        long untilMidnight = Duration.between(now, PacificDay.nextMidnight(now)).toSeconds();
+        for (int i = 0; i < 3; i++) {
+            postNative(GENERATE).expectStatus().isEqualTo(429)
+                    .expectHeader().value("Retry-After", value -> assertThat(Long.parseLong(value))
+                            .isBetween(untilMidnight - 1, untilMidnight + 2))
+                    .expectBody().jsonPath("$.error.status").isEqualTo("RESOURCE_EXHAUSTED");
+        }
+        assertThat(SIM.counters().total()).isEqualTo(6);
+        assertThat(SIM.counters().withStatus(429)).isZero();
+        for (String project : PROJECTS) {
+            assertThat(SIM.counters().forProject(project)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void withKnownMinuteLimitsTheGatewayAnswers429WithRetryAfterToTheSecond() {
+        for (String project : PROJECTS) {
+            SIM.setQuota(project, MODEL, Quota.of(1, 1_000_000, 1000));
+            know(project, QuotaMetric.RPM, 1);
+        }
+        Instant first = Instant.now();
+        for (int i = 0; i < 3; i++) {
+            postNative(GENERATE).expectStatus().isOk();
+        }
+        // The first admission leaves the window 60 s (plus a 250 ms safety margin) after it was made.
+        long elapsed = Duration.between(first, Instant.now()).toMillis();
+        long expected = (60_250 - elapsed + 999) / 1000;
+        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange().expectStatus().isEqualTo(429)
+                .expectHeader().value("Retry-After", value -> assertThat(Long.parseLong(value))
+                        .isBetween(expected - 1, expected + 1))
+                .expectBody().jsonPath("$.error.type").isEqualTo("rate_limit_error");
+        assertThat(SIM.counters().total()).isEqualTo(3);
+        assertThat(SIM.counters().withStatus(429)).isZero();
+    }
+
+    @Test
+    void aLimitStatedInGeminis429IsLearnedAndNeverHitAgain() {
+        SIM.setQuota("pb", MODEL, Quota.of(1000, 1_000_000, 1));
+        for (int i = 0; i < 12; i++) {
+            postNative(GENERATE).expectStatus().isOk();
+        }
+        assertThat(quota.policy().learned("pb", MODEL).rpd()).isEqualTo(1);
+        assertThat(SIM.counters().withStatus(429)).isEqualTo(1);
+        // pb answered one success and one 429; after that the gateway knows better
+        assertThat(SIM.counters().forProject("pb")).isEqualTo(2);
+        // its ledger agrees with Gemini: nothing left today
+        assertThat(quota.ledgers().headroom("pb", MODEL, quota.policy().limits("default", "pb", MODEL)).requestsToday())
+                .isZero();
+    }
+
+    @Test
+    void aRequestLargerThanEveryProjectsTokenLimitIsAnsweredWithoutCallingGemini() {
+        for (String project : PROJECTS) {
+            know(project, QuotaMetric.TPM, 5);
+        }
+        client.post().uri(GENERATE).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"contents\":[{\"parts\":[{\"text\":\"" + "long text ".repeat(20) + "\"}]}]}")
+                .exchange().expectStatus().isEqualTo(429)
+                .expectHeader().doesNotExist("Retry-After")
+                .expectBody().jsonPath("$.error.message").value(m -> assertThat((String) m).contains("tpm limit"));
+        assertThat(SIM.counters().total()).isZero();
+    }
+
+    @Test
+    void reactiveModeSendsWhatGeminiRejects() {
+        quota.setProactive(false);
+        for (String project : PROJECTS) {
+            SIM.setQuota(project, MODEL, Quota.of(1000, 1_000_000, 1));
+            know(project, QuotaMetric.RPD, 1);
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(postNative(GENERATE).returnResult(String.class).getStatus().value());
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 429);
+        // The known limits were not used: the fourth request was sent to Gemini and rejected there.
+        assertThat(SIM.counters().withStatus(429)).isPositive();
+    }
+
+    @Test
+    void eachSuccessfulAttemptKeepsItsReservationInTheProjectThatServedIt() {
+        for (String project : PROJECTS) {
+            know(project, QuotaMetric.TPM, 10_000);
+        }
+        for (int i = 0; i < 3; i++) {
+            postNative(GENERATE).expectStatus().isOk();
+        }
+        List<Long> charged = new ArrayList<>();
+        for (String project : PROJECTS) {
+            QuotaLimits limits = quota.policy().limits("default", project, MODEL);
+            charged.add(10_000 - quota.ledgers().headroom(project, MODEL, limits).tokensThisMinute());
+            // one request of the minute per success the project served
+            assertThat(limits.rpm()).isEqualTo(QuotaLimits.NONE);
+        }
+        long total = charged.stream().mapToLong(Long::longValue).sum();
+        // the same body three times: the same estimate (TokenLimit's, or body bytes / 4 without it) each time
+        long perRequest = total / 3;
+        assertThat(total).isEqualTo(3 * perRequest).isPositive();
+        assertThat(perRequest).isLessThanOrEqualTo((NATIVE_BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3) / 4);
+        for (String project : PROJECTS) {
+            long served = SIM.counters().forProject(project);
+            assertThat(charged.get(PROJECTS.indexOf(project))).as("tokens charged to %s", project)
+                    .isEqualTo(served * perRequest);
+        }
+    }
+}

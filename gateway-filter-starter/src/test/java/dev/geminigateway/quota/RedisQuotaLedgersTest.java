@@ -1,0 +1,206 @@
+package dev.geminigateway.quota;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.lettuce.core.RedisClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Redis ledgers against a real {@code redis-server} this test starts on a free port (never the system one):
+ * two replicas share one project's limits, with the same arithmetic as the local ledgers.
+ */
+class RedisQuotaLedgersTest {
+
+    private static final Duration MARGIN = Duration.ofMillis(250);
+    private static final Duration WINDOW = Duration.ofMinutes(1).plus(MARGIN);
+    private static final String M = "gemini-2.5-flash";
+
+    private static Process server;
+    private static int port;
+    private static RedisClient client;
+    private static Path workDir;
+
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-27T12:00:00Z"));
+    private RedisQuotaLedgers replicaA;
+    private RedisQuotaLedgers replicaB;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        port = freePort();
+        workDir = Files.createTempDirectory("quota-redis");
+        server = redisServer(port, workDir);
+        client = RedisClient.create("redis://127.0.0.1:" + port);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A redis-server of this test's own on {@code port}, without persistence; returns once it accepts connections. */
+    static Process redisServer(int port, Path dir) throws Exception {
+        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--save", "", "--appendonly",
+                "no", "--daemonize", "no", "--dir", dir.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                return process;
+            }
+            catch (IOException notYet) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    process.destroy();
+                    throw new IllegalStateException("redis-server did not start on port " + port);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (client != null) {
+            client.shutdown();
+        }
+        if (server != null) {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    @BeforeEach
+    void replicas() {
+        replicaA = new RedisQuotaLedgers(client, clock, MARGIN, "gq-test");
+        replicaB = new RedisQuotaLedgers(client, clock, MARGIN, "gq-test");
+        replicaA.reset();
+    }
+
+    @AfterEach
+    void close() {
+        replicaA.close();
+        replicaB.close();
+    }
+
+    private static QuotaReservation granted(QuotaLedgers ledgers, String project, QuotaLimits limits, long tokens) {
+        Admission admission = ledgers.tryReserve("g", project, M, limits, tokens);
+        assertThat(admission).isInstanceOf(Admission.Granted.class);
+        return ((Admission.Granted) admission).reservation();
+    }
+
+    private static Admission.Denied denied(QuotaLedgers ledgers, String project, QuotaLimits limits, long tokens) {
+        Admission admission = ledgers.tryReserve("g", project, M, limits, tokens);
+        assertThat(admission).isInstanceOf(Admission.Denied.class);
+        return (Admission.Denied) admission;
+    }
+
+    @Test
+    void twoReplicasShareOneProjectsMinute() {
+        QuotaLimits limits = QuotaLimits.of(2L, null, null);
+        granted(replicaA, "pa", limits, 1);
+        clock.advance(Duration.ofSeconds(10));
+        granted(replicaB, "pa", limits, 1);
+        Admission.Denied no = denied(replicaA, "pa", limits, 1);
+        assertThat(no.metric()).isEqualTo(QuotaMetric.RPM);
+        assertThat(no.retryAfter()).isEqualTo(WINDOW.minusSeconds(10));
+        granted(replicaB, "pb", limits, 1);
+        clock.advance(no.retryAfter());
+        granted(replicaB, "pa", limits, 1);
+    }
+
+    @Test
+    void refundAndReconciliationAreSeenByTheOtherReplica() {
+        QuotaLimits limits = QuotaLimits.of(5L, 1000L, 10L);
+        QuotaReservation a = granted(replicaA, "pa", limits, 600);
+        QuotaReservation b = granted(replicaA, "pa", limits, 300);
+        assertThat(denied(replicaB, "pa", limits, 200).metric()).isEqualTo(QuotaMetric.TPM);
+        replicaA.reconcile(a, 100);
+        assertThat(replicaB.headroom("pa", M, limits)).isEqualTo(new Headroom(3, 600, 8));
+        replicaA.refund(b);
+        replicaA.refund(b);
+        assertThat(replicaB.headroom("pa", M, limits)).isEqualTo(new Headroom(4, 900, 9));
+        granted(replicaB, "pa", limits, 900);
+        assertThat(denied(replicaB, "pa", limits, 1).retryAfter()).isEqualTo(WINDOW);
+    }
+
+    @Test
+    void theDayResetsAtPacificMidnightOnTheFallBackDay() {
+        clock.set(Instant.parse("2026-11-01T07:00:00Z"));
+        QuotaLimits limits = QuotaLimits.of(null, null, 2L);
+        granted(replicaA, "pa", limits, 1);
+        granted(replicaB, "pa", limits, 1);
+        assertThat(denied(replicaA, "pa", limits, 1).retryAfter()).isEqualTo(Duration.ofHours(25));
+        clock.set(Instant.parse("2026-11-02T07:59:59Z"));
+        assertThat(denied(replicaB, "pa", limits, 1).retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        clock.set(Instant.parse("2026-11-02T08:00:00Z"));
+        granted(replicaA, "pa", limits, 1);
+    }
+
+    @Test
+    void aLearnedDayLimitReplacesTheStoredOneAndExhaustTakesTheRest() {
+        QuotaLimits configured = QuotaLimits.of(null, null, 100L);
+        granted(replicaA, "pa", configured, 1);
+        granted(replicaA, "pa", configured, 1);
+        QuotaLimits learned = QuotaLimits.of(null, null, 5L);
+        assertThat(replicaB.headroom("pa", M, learned).requestsToday()).isEqualTo(3);
+        replicaB.exhaust("pa", M, QuotaMetric.RPD, learned);
+        assertThat(denied(replicaA, "pa", learned, 1).metric()).isEqualTo(QuotaMetric.RPD);
+    }
+
+    @Test
+    void redisKeysNameProjectsAndModelsOnly() {
+        granted(replicaA, "pa", QuotaLimits.of(5L, 1000L, 10L), 10);
+        List<String> keys = client.connect().sync().keys("gq-test:*");
+        assertThat(keys).isNotEmpty().allMatch(k -> k.startsWith("gq-test:{pa/" + M + "}"));
+    }
+
+    @Test
+    void theAutoConfigurationBuildsThemOnSpringDataRedisWhenAskedTo() {
+        QuotaAutoConfigurationTest.RUNNER
+                .withConfiguration(org.springframework.boot.autoconfigure.AutoConfigurations.of(
+                        org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration.class))
+                .withPropertyValues("gemini.gateway.quota.ledgers=redis",
+                        "spring.data.redis.url=redis://127.0.0.1:" + port,
+                        "gemini.gateway.store.type=in-memory")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(QuotaLedgers.class).kind()).isEqualTo("redis");
+                });
+    }
+
+    @Test
+    void whenRedisGoesDownRequestsPassUntrackedInsteadOfFailing() throws Exception {
+        int ownPort = freePort();
+        Process own = redisServer(ownPort, workDir);
+        RedisClient ownClient = RedisClient.create("redis://127.0.0.1:" + ownPort);
+        ownClient.setDefaultTimeout(Duration.ofMillis(500));
+        try (RedisQuotaLedgers ledgers = new RedisQuotaLedgers(ownClient, clock, MARGIN, "gq-down")) {
+            QuotaLimits limits = QuotaLimits.of(1L, null, 5L);
+            assertThat(granted(ledgers, "pa", limits, 1).tracked()).isTrue();
+            own.destroy();
+            own.waitFor();
+            // the limit would refuse this one; with the ledger unreachable it goes through, untracked
+            QuotaReservation untracked = granted(ledgers, "pa", limits, 1);
+            assertThat(untracked.tracked()).isFalse();
+            ledgers.refund(untracked);
+            assertThat(ledgers.headroom("pa", M, limits)).isEqualTo(new Headroom(1, QuotaLimits.NONE, 5));
+        }
+        finally {
+            own.destroy();
+            ownClient.shutdown();
+        }
+    }
+}
