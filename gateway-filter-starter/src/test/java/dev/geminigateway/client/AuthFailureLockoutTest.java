@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
+import dev.geminigateway.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

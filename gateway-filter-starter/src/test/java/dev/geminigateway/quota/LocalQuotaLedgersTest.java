@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
+import dev.geminigateway.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +14,7 @@ class LocalQuotaLedgersTest {
     private static final Duration WINDOW = Duration.ofMinutes(1).plus(MARGIN);
     private static final String M = "gemini-2.5-flash";
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-11-27T12:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
     private final LocalQuotaLedgers ledgers = new LocalQuotaLedgers(clock, MARGIN, 1000);
 
     private Admission reserve(String project, QuotaLimits limits, long tokens) {

@@ -15,6 +15,7 @@ import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.selection.Selection;
 import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.store.InMemoryKeyStateStore;
+import dev.geminigateway.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +24,7 @@ class QuotaAwareSelectionTest {
 
     private static final String M = "gemini-2.5-flash";
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-11-27T12:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
     private final InMemoryKeyStateStore store = new InMemoryKeyStateStore();
     private final QuotaPolicy policy = new QuotaPolicy(Map.of("g", Map.of(M, QuotaLimits.of(2L, 1000L, null))));
     private final LocalQuotaLedgers ledgers = new LocalQuotaLedgers(clock, Duration.ZERO, 100);

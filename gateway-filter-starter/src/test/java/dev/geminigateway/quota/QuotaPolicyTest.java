@@ -4,6 +4,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.geminigateway.support.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class QuotaPolicyTest {
@@ -60,30 +62,13 @@ class QuotaPolicyTest {
 
     @Test
     void aLearnedLimitLastsUntilPacificMidnightSoATierUpgradeIsNoticed() {
-        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
-                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-27T20:00:00Z"));
-        java.time.Clock clock = new java.time.Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public java.time.Instant instant() {
-                return now.get();
-            }
-        };
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-27T20:00:00Z"));
         QuotaPolicy learning = new QuotaPolicy(Map.of(), clock);
         learning.learn("pa", "gemini-2.5-flash", QuotaMetric.RPD, 20);
         assertThat(learning.limits("g", "pa", "gemini-2.5-flash").rpd()).isEqualTo(20);
-        now.set(java.time.Instant.parse("2026-11-28T07:59:59Z"));
+        clock.set(java.time.Instant.parse("2026-11-28T07:59:59Z"));
         assertThat(learning.limits("g", "pa", "gemini-2.5-flash").rpd()).isEqualTo(20);
-        now.set(java.time.Instant.parse("2026-11-28T08:00:00Z"));
+        clock.set(java.time.Instant.parse("2026-11-28T08:00:00Z"));
         assertThat(learning.limits("g", "pa", "gemini-2.5-flash")).isEqualTo(QuotaLimits.UNKNOWN);
     }
 }

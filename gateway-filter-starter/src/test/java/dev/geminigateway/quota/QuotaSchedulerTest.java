@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.outcome.OutcomeKind;
 import dev.geminigateway.outcome.UpstreamOutcome;
+import dev.geminigateway.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +19,7 @@ class QuotaSchedulerTest {
 
     private static final String M = "gemini-2.5-flash";
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-11-27T12:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
     private final QuotaPolicy policy = new QuotaPolicy(Map.of("g", Map.of(M, QuotaLimits.of(2L, 1000L, 10L))));
     private final LocalQuotaLedgers ledgers = new LocalQuotaLedgers(clock, Duration.ZERO, 100);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.geminigateway.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +34,7 @@ class RedisQuotaLedgersTest {
     private static RedisClient client;
     private static Path workDir;
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-11-27T12:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
     private RedisQuotaLedgers replicaA;
     private RedisQuotaLedgers replicaB;
 

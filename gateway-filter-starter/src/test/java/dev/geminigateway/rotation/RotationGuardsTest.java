@@ -1,12 +1,11 @@
 package dev.geminigateway.rotation;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+
+import dev.geminigateway.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,33 +27,17 @@ class RotationGuardsTest {
 
     @Test
     void poolThrottleOpensAfterSeveralCapacity429sWithinTheWindowAndCloses() {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T12:00:00Z"));
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
         PoolThrottle throttle = new PoolThrottle(3, Duration.ofSeconds(10), Duration.ofSeconds(5), clock);
         throttle.onCapacityLimited("g");
-        now.set(now.get().plusSeconds(11));
+        clock.advance(Duration.ofSeconds(11));
         throttle.onCapacityLimited("g");
         throttle.onCapacityLimited("g");
         assertThat(throttle.throttledUntil("g")).isNull();
         throttle.onCapacityLimited("g");
-        assertThat(throttle.throttledUntil("g")).isEqualTo(now.get().plusSeconds(5));
+        assertThat(throttle.throttledUntil("g")).isEqualTo(clock.instant().plusSeconds(5));
         assertThat(throttle.throttledUntil("other")).isNull();
-        now.set(now.get().plusSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
         assertThat(throttle.throttledUntil("g")).isNull();
     }
 

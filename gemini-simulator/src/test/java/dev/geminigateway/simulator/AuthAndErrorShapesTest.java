@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,23 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /** Credentials and key statuses on every version prefix, and the error bodies of gemini-wire.md section 2. */
-class AuthAndErrorShapesTest {
+class AuthAndErrorShapesTest extends SimulatorTestBase {
 
     private static final String FLASH = "/models/gemini-2.5-flash:generateContent";
-
-    static GeminiSimulator sim;
-    static SimHttp http;
-
-    @BeforeAll
-    static void start() {
-        sim = GeminiSimulator.start();
-        http = new SimHttp(sim.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
 
     @BeforeEach
     void keys() {

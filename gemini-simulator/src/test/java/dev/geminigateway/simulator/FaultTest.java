@@ -7,32 +7,16 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
 
 /** Injected faults: 5xx bodies, bare 429, resets, latency, mid-stream error tails; scripted and by key. */
-class FaultTest {
+class FaultTest extends SimulatorTestBase {
 
     private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
     private static final String STREAM = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
-
-    static GeminiSimulator sim;
-    static SimHttp http;
-
-    @BeforeAll
-    static void start() {
-        sim = GeminiSimulator.start();
-        http = new SimHttp(sim.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
 
     @BeforeEach
     void keys() {

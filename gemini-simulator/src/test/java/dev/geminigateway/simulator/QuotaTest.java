@@ -8,32 +8,16 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
 
 /** RPM, TPM and RPD per (project, model), the exact 429 bodies, retry delays under the time scale. */
-class QuotaTest {
+class QuotaTest extends SimulatorTestBase {
 
     private static final String GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
     private static final ZoneId PACIFIC = ZoneId.of("America/Los_Angeles");
-
-    static GeminiSimulator sim;
-    static SimHttp http;
-
-    @BeforeAll
-    static void start() {
-        sim = GeminiSimulator.start();
-        http = new SimHttp(sim.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
 
     @BeforeEach
     void keys() {

@@ -7,29 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
 
 /** Successful answers on both surfaces: models, generate, countTokens, embeddings and both stream formats. */
-class SurfacesTest {
-
-    static GeminiSimulator sim;
-    static SimHttp http;
-
-    @BeforeAll
-    static void start() {
-        sim = GeminiSimulator.start();
-        http = new SimHttp(sim.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+class SurfacesTest extends SimulatorTestBase {
 
     @BeforeEach
     void keys() {
