@@ -20,6 +20,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 
 import dev.geminigateway.sample.ops.OpsGatewayTest;
 import dev.geminigateway.simulator.Quota;
@@ -73,7 +75,9 @@ class DashboardBrowserTest extends OpsGatewayTest {
         // alpha's project gets Gemini's per-minute 429 on its second request: a cooldown with a live countdown
         SIM.setQuota("ops-alpha", "gemini-2.5-flash", Quota.of(1, 1_000_000, 1_000));
         generate(5);
+        // The page refreshes its table every few seconds: an element found a moment ago may be gone.
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
 
         browser.get(baseUrl() + "/admin");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input"))).sendKeys("not-the-token");
@@ -96,12 +100,16 @@ class DashboardBrowserTest extends OpsGatewayTest {
                 By.cssSelector("tr[data-key-id='" + id(ALPHA) + "'] .countdown"), Pattern.compile("\\d+:\\d\\d")));
 
         By disable = By.cssSelector("tr[data-key-id='" + id(BETA) + "'] button[data-action='disable']");
-        browser.findElement(disable).click();
+        wait.until(driver -> {
+            driver.findElement(disable).click();
+            return true;
+        });
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok"))).click();
 
         wait.until(driver -> "Disabled".equals(state(id(BETA))));
-        assertThat(browser.findElement(By.cssSelector("tr[data-key-id='" + id(BETA) + "'] td.state .badge"))
-                .getAttribute("class")).contains("DISABLED");
+        assertThat((String) ((JavascriptExecutor) browser).executeScript(
+                "return document.querySelector(arguments[0]).className;",
+                "tr[data-key-id='" + id(BETA) + "'] td.state .badge")).contains("DISABLED");
         assertThat(store.state(id(BETA))).isInstanceOf(KeyState.Disabled.class);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("[data-group='default'] [data-state='DISABLED']"), "Disabled 1"));
@@ -112,9 +120,10 @@ class DashboardBrowserTest extends OpsGatewayTest {
         assertThat(png.length).isGreaterThan(10_000);
     }
 
+    /** Read in one script call, so a table refresh between finding the badge and reading it cannot interfere. */
     private String state(String keyId) {
-        List<WebElement> badges = browser.findElements(
-                By.cssSelector("tr[data-key-id='" + keyId + "'] td.state .badge"));
-        return badges.isEmpty() ? null : badges.get(0).getText();
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const badge = document.querySelector(arguments[0]); return badge ? badge.textContent.trim() : null;",
+                "tr[data-key-id='" + keyId + "'] td.state .badge");
     }
 }
