@@ -169,6 +169,7 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
         private final List<String> triedIds = new ArrayList<>(2);
         private int attempts;
         private int retries;
+        private long selectionNanos;
         private UpstreamAnswer last;
         /** Quota: the request's estimated input tokens, the current attempt's reservation, when waiting began. */
         private final long estimatedTokens;
@@ -197,7 +198,10 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                         "Gemini is failing for model '" + model + "'; requests pause briefly to let it recover",
                         breakerRetryAfter(), "service_unavailable");
             }
+            long selecting = System.nanoTime();
             Selection selection = selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens);
+            selectionNanos += System.nanoTime() - selecting;
+            exchange.getAttributes().put(KeyRotationAttributes.SELECTION_NANOS, selectionNanos);
             if (selection instanceof Selection.Selected selected) {
                 quotaWaitEnded(now, true);
                 reservation = selected.reservation();

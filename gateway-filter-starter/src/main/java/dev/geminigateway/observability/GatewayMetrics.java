@@ -35,6 +35,7 @@ public class GatewayMetrics {
     public static final String REQUESTS = "gemini.gateway.requests";
     public static final String REQUEST_DURATION = "gemini.gateway.request.duration";
     public static final String ATTEMPTS = "gemini.gateway.upstream.attempts";
+    public static final String SELECTION = "gemini.gateway.selection";
     public static final String ATTEMPTS_PER_REQUEST = "gemini.gateway.request.attempts";
     public static final String COOLDOWNS = "gemini.gateway.cooldowns.started";
     public static final String LOCAL_REJECTIONS = "gemini.gateway.local.rejections";
@@ -76,6 +77,12 @@ public class GatewayMetrics {
             Counter.builder(LOCAL_REJECTIONS).description("Errors the gateway answered itself, by status")
                     .tag("status", statusTag).register(meters).increment();
         }
+    }
+
+    /** Time one request spent choosing keys (all its attempts), from KeyRotation. */
+    public void selection(String route, Duration duration) {
+        Timer.builder(SELECTION).description("Time spent choosing keys for one request")
+                .tag("route", route).register(meters).record(duration);
     }
 
     public void attempt(OutcomeKind outcome, String keyId) {

@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 import dev.geminigateway.filter.AttemptRecord;
+import dev.geminigateway.filter.KeyRotationAttributes;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import dev.geminigateway.web.Surface;
 
@@ -62,6 +63,10 @@ public class RequestObservationFilter implements GlobalFilter, Ordered {
         List<AttemptRecord> attempts = attempts(exchange);
         AttemptRecord last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
         boolean local = status >= 400 && status != CLIENT_CLOSED && isLocal(status, last);
+        Long selectionNanos = exchange.getAttribute(KeyRotationAttributes.SELECTION_NANOS);
+        if (selectionNanos != null) {
+            metrics.selection(routeId, Duration.ofNanos(selectionNanos));
+        }
         metrics.requestCompleted(routeId, surfaceTag, status, latency, attempts.size(), local);
         if (access.isInfoEnabled()) {
             access.info(line(exchange, routeId, surfaceTag, status, attempts, last, local, latency));

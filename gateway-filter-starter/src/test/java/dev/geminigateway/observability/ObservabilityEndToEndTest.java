@@ -36,6 +36,7 @@ class ObservabilityEndToEndTest extends ObservabilityIntegrationTest {
                 .containsPattern("gemini_gateway_keys\\{group=\"default\",state=\"DISABLED\"\\} 0")
                 .contains("gemini_gateway_request_duration_seconds_bucket{")
                 .contains("gemini_gateway_request_duration_seconds_count{")
+                .contains("gemini_gateway_selection_seconds_count{")
                 .contains("gemini_gateway_request_attempts_bucket{")
                 .containsPattern("gemini_gateway_local_rejections_total\\{status=\"401\"\\} [1-9]");
         CONFIGURED.forEach(secret -> assertThat(text).doesNotContain(secret));

@@ -122,12 +122,9 @@ class FaultTest extends SimulatorTestBase {
         long start = System.nanoTime();
         assertThat(generate("k1").statusCode()).isEqualTo(200);
         Duration slow = Duration.ofNanos(System.nanoTime() - start);
-        start = System.nanoTime();
-        assertThat(generate("k2").statusCode()).isEqualTo(200);
-        Duration fast = Duration.ofNanos(System.nanoTime() - start);
-
         assertThat(slow).isGreaterThanOrEqualTo(Duration.ofMillis(300));
-        assertThat(fast).isLessThan(Duration.ofMillis(300));
+        // No upper bound on the unaffected call: on a loaded CI machine any call can take a while.
+        assertThat(generate("k2").statusCode()).isEqualTo(200);
     }
 
     @Test
