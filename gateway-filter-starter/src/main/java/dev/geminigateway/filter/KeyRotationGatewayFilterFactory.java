@@ -166,7 +166,6 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
         private final CircuitBreaker breaker;
         private final Set<String> triedKeys = new HashSet<>(4);
         private final Set<String> skippedProjects = new HashSet<>(2);
-        private final List<String> triedIds = new ArrayList<>(2);
         private int attempts;
         private int retries;
         private long selectionNanos;
@@ -188,7 +187,6 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             this.deadline = clock.instant().plus(config.getDeadline() != null ? config.getDeadline() : policy.deadline());
             this.breaker = breakers.forModel(group.name(), model);
             this.estimatedTokens = estimatedTokens(exchange, body);
-            exchange.getAttributes().put(KeyRotationAttributes.TRIED_KEYS, triedIds);
         }
 
         Mono<Void> next() {
@@ -196,7 +194,7 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             if (!breaker.tryAcquirePermission()) {
                 return last != null ? passOn(last) : refuse(HttpStatus.SERVICE_UNAVAILABLE,
                         "Gemini is failing for model '" + model + "'; requests pause briefly to let it recover",
-                        breakerRetryAfter(), "service_unavailable");
+                        policy.upstreamBreakerOpen(), "service_unavailable");
             }
             long selecting = System.nanoTime();
             Selection selection = selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens);
@@ -264,7 +262,6 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
         private Mono<Void> attempt(ApiKey key, Instant now) {
             attempts++;
             triedKeys.add(key.id());
-            triedIds.add(key.id());
             if (reservation != null) {
                 exchange.getAttributes().put(QuotaReservation.ATTRIBUTE, reservation);
             }
@@ -424,10 +421,6 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                 exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds(retryAfter)));
             }
             return GatewayErrors.write(exchange, status, message, openAiType);
-        }
-
-        private Duration breakerRetryAfter() {
-            return policy.upstreamBreakerOpen();
         }
 
         private ServerHttpRequest withCredential(ServerHttpRequest request, ApiKey key) {
