@@ -8,7 +8,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.geminigateway.autoconfigure.TokenAccountingAutoConfiguration;
 import dev.geminigateway.filter.TokenLimitGatewayFilterFactory;
-import dev.geminigateway.filter.UsageListener;
+import dev.geminigateway.attempt.Usage;
+import dev.geminigateway.attempt.UsageListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
