@@ -8,9 +8,9 @@ import java.util.Map;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.filter.KeyHealthFeedbackGatewayFilterFactory;
 import dev.geminigateway.filter.KeyRotationGatewayFilterFactory;
-import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.health.KeyHealthRecorder;
 import dev.geminigateway.health.KeyProber;
 import dev.geminigateway.key.ApiKey;
