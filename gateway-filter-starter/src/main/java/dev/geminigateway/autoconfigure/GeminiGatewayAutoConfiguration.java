@@ -8,17 +8,20 @@ import java.util.Map;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.filter.KeyHealthFeedbackGatewayFilterFactory;
 import dev.geminigateway.filter.KeyRotationGatewayFilterFactory;
-import dev.geminigateway.filter.UsageListener;
 import dev.geminigateway.health.KeyHealthRecorder;
 import dev.geminigateway.health.KeyProber;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
+import dev.geminigateway.rotation.Backoff;
 import dev.geminigateway.rotation.PoolThrottle;
+import dev.geminigateway.rotation.QuotaGate;
 import dev.geminigateway.rotation.RetryBudget;
+import dev.geminigateway.rotation.RotationPolicy;
 import dev.geminigateway.rotation.UpstreamBreakers;
 import dev.geminigateway.route.GeminiSurfaceRoutePredicateFactory;
 import dev.geminigateway.selection.KeySelector;
@@ -133,8 +136,15 @@ public class GeminiGatewayAutoConfiguration {
     KeyRotationGatewayFilterFactory keyRotationGatewayFilterFactory(KeyRegistry registry, KeySelector selector,
             GeminiErrorClassifier classifier, GeminiGatewayProperties properties, RetryBudget retryBudget,
             PoolThrottle poolThrottle, UpstreamBreakers breakers, Clock clock) {
-        return new KeyRotationGatewayFilterFactory(registry, selector, classifier, properties.rotation(), retryBudget,
-                poolThrottle, breakers, JsonMapper.builder().build(), clock);
+        return new KeyRotationGatewayFilterFactory(registry, selector, classifier, rotationPolicy(properties.rotation()),
+                retryBudget, poolThrottle, breakers, QuotaGate.of(selector.quota().orElse(null)),
+                JsonMapper.builder().build(), clock);
+    }
+
+    static RotationPolicy rotationPolicy(GeminiGatewayProperties.Rotation rotation) {
+        return new RotationPolicy(rotation.maxAttempts(), rotation.deadline(), rotation.maxWait(),
+                rotation.maxBodyBytes(), new Backoff(rotation.backoffBase(), rotation.backoffMax()),
+                rotation.upstreamBreakerOpen(), rotation.rawErrors());
     }
 
     @Bean

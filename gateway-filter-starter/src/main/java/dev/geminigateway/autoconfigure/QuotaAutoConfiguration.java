@@ -7,7 +7,7 @@ import java.util.Map;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.geminigateway.filter.UsageListener;
+import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.quota.LocalQuotaLedgers;
 import dev.geminigateway.quota.QuotaLedgers;
 import dev.geminigateway.quota.QuotaLimits;

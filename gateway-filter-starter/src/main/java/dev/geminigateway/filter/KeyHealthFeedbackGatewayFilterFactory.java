@@ -3,6 +3,8 @@ package dev.geminigateway.filter;
 import java.net.URI;
 import java.util.List;
 
+import dev.geminigateway.attempt.AttemptObserver;
+import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.health.KeyHealthRecorder;
 import dev.geminigateway.health.KeyProber;
 import dev.geminigateway.health.StreamGuard;

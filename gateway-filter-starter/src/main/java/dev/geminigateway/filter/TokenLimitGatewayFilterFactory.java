@@ -102,7 +102,7 @@ public class TokenLimitGatewayFilterFactory extends AbstractGatewayFilterFactory
                 .flatMap(verdict -> verdict.rejected()
                         ? GatewayErrors.write(exchange, verdict.status(), verdict.message(), verdict.openAiType())
                         : chain.filter(exchange.mutate()
-                                .request(RequestBodyCache.replay(exchange.getRequest(), verdict.body()))
+                                .request(RequestBodyCache.replay(exchange, exchange.getRequest()))
                                 .build()));
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.geminigateway.filter.AttemptRecord;
+import dev.geminigateway.attempt.AttemptRecord;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.outcome.UpstreamOutcome;
 import dev.geminigateway.store.Cooldown;

@@ -8,8 +8,8 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.geminigateway.attempt.Usage;
 import dev.geminigateway.token.SseUsageScanner;
-import dev.geminigateway.token.Usage;
 import dev.geminigateway.token.UsageExtractor;
 
 import org.springframework.core.io.buffer.DataBuffer;

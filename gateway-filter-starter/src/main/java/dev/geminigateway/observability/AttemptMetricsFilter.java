@@ -7,8 +7,8 @@ import java.util.Locale;
 
 import reactor.core.publisher.Mono;
 
-import dev.geminigateway.filter.AttemptObserver;
-import dev.geminigateway.filter.AttemptRecord;
+import dev.geminigateway.attempt.AttemptObserver;
+import dev.geminigateway.attempt.AttemptRecord;
 import dev.geminigateway.filter.KeyHealthFeedbackGatewayFilterFactory;
 import dev.geminigateway.filter.KeyRotationGatewayFilterFactory;
 import dev.geminigateway.outcome.OutcomeKind;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.geminigateway.filter.AttemptRecord;
+import dev.geminigateway.attempt.AttemptRecord;
 import dev.geminigateway.outcome.OutcomeKind;
 
 /**

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
-import dev.geminigateway.filter.AttemptRecord;
-import dev.geminigateway.filter.KeyRotationAttributes;
+import dev.geminigateway.attempt.AttemptRecord;
+import dev.geminigateway.rotation.KeyRotationAttributes;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import dev.geminigateway.web.Surface;
 

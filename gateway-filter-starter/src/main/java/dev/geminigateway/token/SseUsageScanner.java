@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import org.springframework.core.io.buffer.DataBuffer;
 
+import dev.geminigateway.attempt.Usage;
+
 /**
  * Finds the usage in a server-sent-event stream as its bytes pass by, without holding the stream back.
  * <p>

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.geminigateway.filter.UsageListener;
+import dev.geminigateway.attempt.Usage;
+import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -6,6 +6,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.geminigateway.attempt.Usage;
+
 /**
  * Finds the usage Gemini reports in a response: native {@code usageMetadata} or OpenAI-compatible {@code usage}
  * (gemini-wire.md section 5). For SSE streams use {@link SseUsageScanner}, which hands single events to

@@ -1,6 +1,7 @@
 package dev.geminigateway.web;
 
 import java.io.ByteArrayOutputStream;
+import java.util.function.Supplier;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -16,7 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * Reads the request body once, with a byte cap, into a plain array kept as an exchange attribute, so that
  * TokenLimit and KeyRotation share one copy and every upstream attempt replays the same bytes. Nothing pooled
- * outlives the read: each incoming buffer is copied and released at once.
+ * outlives the read: each incoming buffer is copied and released at once. KeyRotation releases the copy once the
+ * upstream has answered, so a long stream does not keep the request's bytes.
  */
 public final class RequestBodyCache {
 
@@ -58,11 +60,31 @@ public final class RequestBodyCache {
 
     /** A request whose body is {@code body}, wrapped afresh on every subscription, with a matching length. */
     public static ServerHttpRequest replay(ServerHttpRequest request, byte[] body) {
+        return replay(request, body.length, () -> body);
+    }
+
+    /**
+     * A request whose body is the exchange's cached body, looked up on every subscription rather than held, so that
+     * {@link #release(ServerWebExchange)} lets the bytes go even while requests built from this one are still
+     * referenced (by a connection serving a long stream, for one). Call {@link #read} first.
+     */
+    public static ServerHttpRequest replay(ServerWebExchange exchange, ServerHttpRequest request) {
+        byte[] body = exchange.getAttribute(GeminiExchangeAttributes.REQUEST_BODY);
+        return replay(request, body == null ? 0 : body.length,
+                () -> exchange.getAttribute(GeminiExchangeAttributes.REQUEST_BODY));
+    }
+
+    /** Drops the cached body: once the upstream has answered, no attempt will send it again. */
+    public static void release(ServerWebExchange exchange) {
+        exchange.getAttributes().remove(GeminiExchangeAttributes.REQUEST_BODY);
+    }
+
+    private static ServerHttpRequest replay(ServerHttpRequest request, int length, Supplier<byte[]> body) {
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(request.getHeaders());
         headers.remove(HttpHeaders.TRANSFER_ENCODING);
-        if (body.length > 0 || request.getHeaders().getContentLength() >= 0) {
-            headers.setContentLength(body.length);
+        if (length > 0 || request.getHeaders().getContentLength() >= 0) {
+            headers.setContentLength(length);
         }
         return new ServerHttpRequestDecorator(request) {
             @Override
@@ -72,8 +94,12 @@ public final class RequestBodyCache {
 
             @Override
             public Flux<DataBuffer> getBody() {
-                return body.length == 0 ? Flux.empty()
-                        : Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
+                return length == 0 ? Flux.empty() : Flux.defer(() -> {
+                    byte[] bytes = body.get();
+                    // Never send fewer bytes than the Content-Length already promised.
+                    return bytes == null ? Flux.error(new IllegalStateException("request body already released"))
+                            : Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes));
+                });
             }
         };
     }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
+import dev.geminigateway.attempt.Usage;
+
 class SseUsageScannerTest {
 
     /** Native alt=sse: CRLF framing, usage in every event as running totals (gemini-wire.md section 4.1). */

@@ -6,9 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.geminigateway.attempt.Usage;
+import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.autoconfigure.TokenAccountingAutoConfiguration;
 import dev.geminigateway.filter.TokenLimitGatewayFilterFactory;
-import dev.geminigateway.filter.UsageListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

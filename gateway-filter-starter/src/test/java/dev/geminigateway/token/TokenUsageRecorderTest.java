@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
-import dev.geminigateway.filter.UsageListener;
+import dev.geminigateway.attempt.Usage;
+import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

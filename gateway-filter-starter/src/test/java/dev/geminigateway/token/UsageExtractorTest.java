@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.geminigateway.attempt.Usage;
+
 class UsageExtractorTest {
 
     private static Optional<Usage> extract(String json) {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.geminigateway.filter.AttemptObserver;
+import dev.geminigateway.attempt.AttemptObserver;
 import dev.geminigateway.outcome.OutcomeKind;
 
 import org.springframework.boot.SpringApplication;

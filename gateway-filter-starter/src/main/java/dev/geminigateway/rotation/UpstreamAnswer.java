@@ -1,4 +1,4 @@
-package dev.geminigateway.filter;
+package dev.geminigateway.rotation;
 
 import dev.geminigateway.outcome.UpstreamOutcome;
 

@@ -1,4 +1,4 @@
-package dev.geminigateway.token;
+package dev.geminigateway.attempt;
 
 /**
  * The tokens Gemini reports it billed for one request.

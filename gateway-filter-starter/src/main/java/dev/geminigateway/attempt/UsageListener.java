@@ -1,8 +1,6 @@
-package dev.geminigateway.filter;
+package dev.geminigateway.attempt;
 
 import org.springframework.web.server.ServerWebExchange;
-
-import dev.geminigateway.token.Usage;
 
 /**
  * Told the usage Gemini reported for a successful answer, once it has passed to the client (the last SSE event

@@ -1,4 +1,4 @@
-package dev.geminigateway.filter;
+package dev.geminigateway.attempt;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.geminigateway.filter;
+package dev.geminigateway.rotation;
 
 /** Exchange attributes KeyRotation leaves for logs and metrics. */
 public final class KeyRotationAttributes {

@@ -1,0 +1,234 @@
+package dev.geminigateway.rotation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.geminigateway.attempt.AttemptObserver;
+import dev.geminigateway.attempt.AttemptRecord;
+import dev.geminigateway.key.ApiKey;
+import dev.geminigateway.key.KeyGroup;
+import dev.geminigateway.outcome.OutcomeKind;
+import dev.geminigateway.outcome.UpstreamOutcome;
+import dev.geminigateway.selection.Selection;
+import dev.geminigateway.web.ErrorAnswers;
+import dev.geminigateway.web.RequestBodyCache;
+import dev.geminigateway.web.UpstreamResponse;
+
+/**
+ * One request's walk through a key group, in four steps: {@link #choose() choose} a key (or wait for one, or refuse
+ * when none can serve), {@link #send send} the request with it, {@link #judge judge} the upstream answer, then
+ * choose again or {@link #answer answer} the client. It runs before any byte reaches the client: an answer another
+ * key could improve on is thrown away, a success (a stream too) flows on untouched.
+ */
+final class AttemptLoop {
+
+    private static final Log log = LogFactory.getLog(AttemptLoop.class);
+
+    private final KeyRotation rotation;
+    private final RotationPolicy policy;
+    private final ServerWebExchange exchange;
+    private final GatewayFilterChain chain;
+    private final KeyGroup group;
+    private final String model;
+    private final long estimatedTokens;
+    private final Instant deadline;
+    private final CircuitBreaker breaker;
+    private final QuotaHold quota;
+    private final Set<String> triedKeys = new HashSet<>(4);
+    private final Set<String> skippedProjects = new HashSet<>(2);
+    private int attempts;
+    private int retries;
+    private long selectionNanos;
+    /** The latest answer that was not a success: what the client gets when no other key does better. */
+    private UpstreamAnswer last;
+
+    AttemptLoop(KeyRotation rotation, RotationPolicy policy, ServerWebExchange exchange, GatewayFilterChain chain,
+            KeyGroup group, String model, long estimatedTokens) {
+        this.rotation = rotation;
+        this.policy = policy;
+        this.exchange = exchange;
+        this.chain = chain;
+        this.group = group;
+        this.model = model;
+        this.estimatedTokens = estimatedTokens;
+        this.deadline = rotation.clock.instant().plus(policy.deadline());
+        this.breaker = rotation.breakers.forModel(group.name(), model);
+        this.quota = new QuotaHold(rotation.quota, exchange, group.name());
+    }
+
+    Mono<Void> start() {
+        return choose();
+    }
+
+    private Mono<Void> choose() {
+        Instant now = rotation.clock.instant();
+        BreakerPermit permit = BreakerPermit.tryAcquire(breaker);
+        if (permit == null) {
+            return last != null ? answer(last) : refuse(HttpStatus.SERVICE_UNAVAILABLE,
+                    "Gemini is failing for model '" + model + "'; requests pause briefly to let it recover",
+                    policy.breakerOpen(), "service_unavailable");
+        }
+        Selection selection;
+        long selecting = System.nanoTime();
+        try {
+            selection = rotation.selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens);
+        }
+        catch (RuntimeException e) {
+            permit.release();
+            throw e;
+        }
+        selectionNanos += System.nanoTime() - selecting;
+        exchange.getAttributes().put(KeyRotationAttributes.SELECTION_NANOS, selectionNanos);
+        if (selection instanceof Selection.Selected selected) {
+            quota.hold(selected.reservation(), now);
+            return send(selected.key(), permit, now);
+        }
+        permit.release();
+        return noKey((Selection.Unavailable) selection, now);
+    }
+
+    /** No key can serve now: pass the last answer on, wait for the first key to free up, or refuse. */
+    private Mono<Void> noKey(Selection.Unavailable none, Instant now) {
+        if (last != null && !last.outcome().kind().isQuota()) {
+            return answer(last);
+        }
+        if (none.allQuarantined()) {
+            return refuse(HttpStatus.SERVICE_UNAVAILABLE, "Every API key of group '" + group.name()
+                    + "' is quarantined or disabled; an operator must add or re-enable keys", null,
+                    "service_unavailable");
+        }
+        if (none.earliest() == null && none.quotaLimited() && last == null) {
+            quota.rejected(none.quotaLimit());
+            return refuse(HttpStatus.TOO_MANY_REQUESTS, "The request (about " + estimatedTokens
+                    + " input tokens) exceeds the " + none.quotaLimit().tag() + " limit of every project for model '"
+                    + model + "'", null, "rate_limit_error");
+        }
+        if (none.earliest() == null) {
+            return last != null ? answer(last) : refuse(HttpStatus.SERVICE_UNAVAILABLE,
+                    "No API key can serve model '" + model + "'", null, "service_unavailable");
+        }
+        Duration wait = Duration.between(now, none.earliest());
+        if (!none.earliest().isAfter(quota.waitLimit(now, policy.maxWait())) && none.earliest().isBefore(deadline)) {
+            quota.waiting(now);
+            return Mono.delay(wait.isNegative() ? Duration.ZERO : wait).then(Mono.defer(this::choose));
+        }
+        quota.waitEnded(now, false);
+        if (none.quotaLimited() && last == null) {
+            quota.rejected(none.quotaLimit());
+            // A ledger's wait is exact: to the nearest second, not up (a client up to 0.5 s early waits here).
+            wait = wait.minusMillis(500);
+        }
+        return refuse(HttpStatus.TOO_MANY_REQUESTS, "All API keys for model '" + model
+                + "' are over quota or cooling down; retry after " + ErrorAnswers.seconds(wait) + " s", wait,
+                "rate_limit_error");
+    }
+
+    private Mono<Void> send(ApiKey key, BreakerPermit permit, Instant now) {
+        attempts++;
+        triedKeys.add(key.id());
+        ServerHttpRequest request = RequestBodyCache.replay(exchange,
+                UpstreamCredential.place(exchange.getRequest(), key));
+        long started = System.nanoTime();
+        return chain.filter(exchange.mutate().request(request).build())
+                .timeout(Duration.between(now, deadline))
+                .then(Mono.defer(this::read))
+                .onErrorResume(e -> !exchange.getResponse().isCommitted(), e -> Mono.just(transportFailure(e)))
+                .flatMap(answer -> judge(key, permit, answer, Duration.ofNanos(System.nanoTime() - started)))
+                // Cancelled (the client left) or failed before it could be judged: the permit goes back unused.
+                .doFinally(signal -> permit.release());
+    }
+
+    /** The upstream status is known and its body unread: read it only when it is an error, to classify it. */
+    private Mono<UpstreamAnswer> read() {
+        HttpStatusCode status = exchange.getResponse().getStatusCode();
+        int code = status == null ? 200 : status.value();
+        return UpstreamResponse.errorBody(exchange)
+                .map(bytes -> new UpstreamAnswer(rotation.classifier.classify(code, bytes), code, bytes, null))
+                .switchIfEmpty(Mono.fromSupplier(
+                        () -> new UpstreamAnswer(UpstreamOutcome.success(code), code, null, null)));
+    }
+
+    private UpstreamAnswer transportFailure(Throwable error) {
+        UpstreamResponse.closeConnection(exchange);
+        String reason = error instanceof TimeoutException ? "no answer before the request deadline"
+                : error.getClass().getSimpleName();
+        return new UpstreamAnswer(UpstreamOutcome.transport(reason), 0, null, error);
+    }
+
+    private Mono<Void> judge(ApiKey key, BreakerPermit permit, UpstreamAnswer answer, Duration latency) {
+        UpstreamOutcome outcome = answer.outcome();
+        OutcomeKind kind = outcome.kind();
+        AttemptObserver.notifyAll(exchange, new AttemptRecord(group.name(), model, key, attempts, outcome, latency));
+        quota.settle(outcome, answer.error());
+        if (kind.isUpstreamTrouble()) {
+            permit.failed(latency, outcome.reason());
+        }
+        else {
+            permit.succeeded(latency);
+        }
+        if (kind == OutcomeKind.SUCCESS) {
+            return Mono.empty();
+        }
+        if (kind == OutcomeKind.CAPACITY) {
+            rotation.poolThrottle.onCapacityLimited(group.name());
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("Key " + key.id() + " attempt " + attempts + " for " + model + ": " + kind + " ("
+                    + outcome.reason() + ")");
+        }
+        last = answer;
+        if (!mayRetry(kind)) {
+            return answer(answer);
+        }
+        UpstreamResponse.discard(exchange);
+        if (kind.isQuota()) {
+            skippedProjects.add(key.project());
+        }
+        if (kind.isUpstreamTrouble()) {
+            Duration pause = policy.backoff().delay(retries++);
+            Duration left = Duration.between(rotation.clock.instant(), deadline);
+            return Mono.delay(pause.compareTo(left) < 0 ? pause : Duration.ZERO).then(Mono.defer(this::choose));
+        }
+        return Mono.defer(this::choose);
+    }
+
+    private boolean mayRetry(OutcomeKind kind) {
+        if (!kind.retryable() || attempts >= policy.maxAttempts() || !rotation.clock.instant().isBefore(deadline)) {
+            return false;
+        }
+        if (kind == OutcomeKind.CAPACITY && rotation.poolThrottle.throttledUntil(group.name()) != null) {
+            return false;
+        }
+        return !kind.isUpstreamTrouble() || rotation.retryBudget.tryWithdraw();
+    }
+
+    /** Answers the client with this upstream answer: no other key could do better. */
+    private Mono<Void> answer(UpstreamAnswer answer) {
+        UpstreamResponse.discard(exchange);
+        if (!answer.answered()) {
+            boolean timeout = answer.error() instanceof TimeoutException;
+            return refuse(timeout ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY,
+                    (timeout ? "Gemini did not answer in time" : "Gemini could not be reached") + " after "
+                            + attempts + " attempt(s)", null, "upstream_error");
+        }
+        return rotation.answers.passOn(exchange, answer.status(), answer.body());
+    }
+
+    private Mono<Void> refuse(HttpStatus status, String message, Duration retryAfter, String openAiType) {
+        return rotation.answers.refuse(exchange, status, message, retryAfter, openAiType);
+    }
+}
