@@ -92,7 +92,7 @@ class TwoGatewayReplicasTest {
         SIM.addKey(A1, "pa").addKey(A2, "pa").addKey(B1, "pb").addKey(C1, "pc").addKey(P1, "pp");
         // Reset through replica a: its later stamps win everywhere, as an operator's reset would.
         for (String key : KEYS) {
-            store(a).setState(id(key), KeyState.Active.INSTANCE);
+            store(a).setOperatorState(id(key), KeyState.Active.INSTANCE);
             store(a).recordSuccess(id(key));
         }
         PROJECTS.forEach(project -> store(a).clearCooldowns(project));
