@@ -105,3 +105,30 @@ quotas and disagree on which keys are usable.
 {{- fail "gemini-gateway: autoscaling.minReplicas must not exceed autoscaling.maxReplicas." }}
 {{- end }}
 {{- end }}
+
+{{/* The Ingress paths of a host that lists none: the API prefixes, plus the operator paths switched on. */}}
+{{- define "gemini-gateway.ingressPaths" -}}
+{{- $type := .Values.ingress.pathType }}
+{{- $paths := list }}
+{{- range .Values.ingress.apiPaths }}
+{{- $paths = append $paths (dict "path" . "pathType" $type) }}
+{{- end }}
+{{- with .Values.ingress.expose }}
+{{- if .admin }}
+{{- $paths = append $paths (dict "path" "/admin" "pathType" $type) }}
+{{- if not .actuator }}
+{{- $paths = append $paths (dict "path" "/actuator/geminikeys" "pathType" $type) }}
+{{- end }}
+{{- end }}
+{{- if .actuator }}
+{{- $paths = append $paths (dict "path" "/actuator" "pathType" $type) }}
+{{- end }}
+{{- if .health }}
+{{- $paths = append $paths (dict "path" "/health" "pathType" $type) }}
+{{- end }}
+{{- if .metrics }}
+{{- $paths = append $paths (dict "path" "/metrics" "pathType" $type) }}
+{{- end }}
+{{- end }}
+{{- toYaml $paths }}
+{{- end }}

@@ -91,7 +91,8 @@
     if (data.now) { skewMs = Date.parse(data.now) - Date.now(); }
     const store = data.store || {};
     const storeEl = $('store-status');
-    storeEl.textContent = 'store: ' + store.kind + (store.connected ? '' : ' (disconnected)');
+    storeEl.textContent = (data.replica ? 'replica: ' + data.replica + ' · ' : '') + 'store: ' + store.kind
+      + (store.connected ? '' : ' (disconnected)');
     storeEl.classList.toggle('down', store.connected === false);
     $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     renderGroups(data.groups || []);
@@ -152,6 +153,11 @@
     const labelled = key.label && key.label !== key.masked;
     name.append(el('div', 'key-label' + (labelled ? '' : ' mono'), labelled ? key.label : key.masked),
       el('div', 'key-sub mono', (labelled ? key.masked + ' · ' : 'id ') + key.id));
+    if (key.addedAtRuntime) {
+      // said plainly: such a key is on this replica only, and gone when it restarts
+      name.append(el('div', 'key-sub runtime', 'added at run time: only on replica ' + key.replica
+        + ', until it restarts'));
+    }
 
     const where = el('td');
     where.append(el('div', null, key.group), el('div', 'key-sub', key.project));

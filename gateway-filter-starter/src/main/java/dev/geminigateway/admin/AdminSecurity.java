@@ -2,8 +2,6 @@ package dev.geminigateway.admin;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 import reactor.core.publisher.Mono;
 
@@ -37,6 +35,11 @@ public final class AdminSecurity {
 
     public static SecurityWebFilterChain chain(ServerHttpSecurity http, ServerWebExchangeMatcher matcher,
             String adminToken) {
+        return chain(http, matcher, new AdminToken(adminToken));
+    }
+
+    public static SecurityWebFilterChain chain(ServerHttpSecurity http, ServerWebExchangeMatcher matcher,
+            AdminToken adminToken) {
         ServerAuthenticationEntryPoint unauthorized = AdminSecurity::unauthorized;
         AuthenticationWebFilter bearer = new AuthenticationWebFilter(authenticationManager(adminToken));
         bearer.setServerAuthenticationConverter(bearerConverter());
@@ -56,11 +59,13 @@ public final class AdminSecurity {
     }
 
     static ReactiveAuthenticationManager authenticationManager(String adminToken) {
-        byte[] expected = adminToken == null || adminToken.isBlank() ? null : digest(adminToken.strip());
+        return authenticationManager(new AdminToken(adminToken));
+    }
+
+    static ReactiveAuthenticationManager authenticationManager(AdminToken adminToken) {
         return authentication -> {
             Object presented = authentication.getCredentials();
-            boolean matches = expected != null && presented instanceof String token
-                    && MessageDigest.isEqual(expected, digest(token));
+            boolean matches = presented instanceof String token && adminToken.matches(token);
             if (!matches) {
                 return Mono.error(new BadCredentialsException("Invalid admin token"));
             }
@@ -96,15 +101,5 @@ public final class AdminSecurity {
         byte[] body = "{\"error\":\"unauthorized\",\"message\":\"Send 'Authorization: Bearer <admin token>'\"}"
                 .getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
-    }
-
-    /** SHA-256 first, so the comparison time depends on neither token's length nor content. */
-    private static byte[] digest(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
     }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import reactor.core.publisher.Mono;
 
@@ -20,12 +22,15 @@ import dev.geminigateway.store.KeyStateStore;
 
 /**
  * What an operator can do with keys: look at them, disable, enable, reset, probe, add and remove. Every action
- * writes one audit line. Keys added here live in memory only and are gone after a restart (persistence comes with
- * the Redis store); responses say so.
+ * writes one audit line. Disable, enable, reset and remove are operator decisions in the key-state store: with the
+ * Redis store every replica obeys them at once and they survive restarts; evidence (feedback, bench, probe) never
+ * ends a DISABLED. A removed key is kept in the store as DISABLED ("removed by an operator"), so replicas that still
+ * hold it (from their configuration, or after a restart) do not use it. Keys added here live only in the memory of
+ * the replica that answered, until it restarts; responses and the overview say so and name the replica.
  */
 public class KeyAdministration {
 
-    static final String MEMORY_ONLY_NOTE = "memory-only: lost on restart";
+    static final String REMOVED_REASON = "removed by an operator";
 
     private final KeyRegistry registry;
     private final KeyStateStore store;
@@ -35,9 +40,17 @@ public class KeyAdministration {
     private final KeyViews views;
     private final AuditLog audit;
     private final Clock clock;
+    private final String replica;
+    /** Ids of keys added through this replica's admin API (not from configuration). */
+    private final Set<String> addedAtRuntime = ConcurrentHashMap.newKeySet();
 
     public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
             KeyPoolInspector inspector, AuditLog audit, Clock clock) {
+        this(registry, store, prober, stats, inspector, audit, clock, ReplicaName.local());
+    }
+
+    public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
+            KeyPoolInspector inspector, AuditLog audit, Clock clock, String replica) {
         this.registry = registry;
         this.store = store;
         this.prober = prober;
@@ -46,12 +59,14 @@ public class KeyAdministration {
         this.views = new KeyViews(store, stats, clock);
         this.audit = audit;
         this.clock = clock;
+        this.replica = replica;
     }
 
     /** The store, every group's counts by state, and every key. */
     public Map<String, Object> overview() {
         Map<String, Object> overview = new LinkedHashMap<>();
         overview.put("now", clock.instant().toString());
+        overview.put("replica", replica);
         overview.put("store", Map.of("kind", store.kind(), "connected", store.connected()));
         List<Map<String, Object>> groups = new ArrayList<>();
         for (KeyPoolInspector.GroupStatus group : inspector.inspect()) {
@@ -63,12 +78,29 @@ public class KeyAdministration {
             groups.add(view);
         }
         overview.put("groups", groups);
-        overview.put("keys", registry.allKeys().stream().map(views::of).toList());
+        overview.put("keys", registry.allKeys().stream().map(this::view).toList());
         return overview;
     }
 
     public Optional<Map<String, Object>> key(String id) {
-        return registry.key(id).map(views::of);
+        return registry.key(id).map(this::view);
+    }
+
+    /** A key's view; a runtime-added one says where it lives and for how long. */
+    private Map<String, Object> view(ApiKey key) {
+        Map<String, Object> view = views.of(key);
+        boolean runtime = addedAtRuntime.contains(key.id());
+        view.put("addedAtRuntime", runtime);
+        if (runtime) {
+            view.put("replica", replica);
+            view.put("note", runtimeNote());
+        }
+        return view;
+    }
+
+    private String runtimeNote() {
+        return "added at run time: lives only in the memory of replica " + replica
+                + ", which uses it until it restarts; other replicas do not have it";
     }
 
     /** {@code action}: disable, enable, reset or probe. */
@@ -81,11 +113,11 @@ public class KeyAdministration {
         }
         ApiKey key = found.get();
         switch (verb) {
-            case "disable" -> store.setState(key.id(), new KeyState.Disabled(clock.instant(),
+            case "disable" -> store.setOperatorState(key.id(), new KeyState.Disabled(clock.instant(),
                     reason == null || reason.isBlank() ? "disabled by an operator" : reason.strip()));
-            case "enable" -> store.setState(key.id(), KeyState.Active.INSTANCE);
+            case "enable" -> store.setOperatorState(key.id(), KeyState.Active.INSTANCE);
             case "reset" -> {
-                store.setState(key.id(), KeyState.Active.INSTANCE);
+                store.setOperatorState(key.id(), KeyState.Active.INSTANCE);
                 store.recordSuccess(key.id());
                 store.clearCooldowns(key.project());
             }
@@ -99,7 +131,7 @@ public class KeyAdministration {
             }
         }
         audit.record(verb, key.id(), "ok", remote);
-        return Mono.just(AdminResult.ok(withAction(verb, views.of(key))));
+        return Mono.just(AdminResult.ok(withAction(verb, view(key))));
     }
 
     /** A probe that succeeds takes a quarantined key back into rotation, as the scheduled probe does. */
@@ -110,13 +142,16 @@ public class KeyAdministration {
                 store.recordSuccess(key.id());
             }
             audit.record("probe", key.id(), valid ? "valid" : "invalid", remote);
-            Map<String, Object> body = withAction("probe", views.of(key));
+            Map<String, Object> body = withAction("probe", view(key));
             body.put("valid", valid);
             return AdminResult.ok(body);
         });
     }
 
-    /** Adds a key to a configured group, in memory only. The secret is never echoed: the answer has id and mask. */
+    /**
+     * Adds a key to a configured group, in this replica's memory only. The secret is never echoed: the answer has id
+     * and mask, and says where the key lives and for how long.
+     */
     public AdminResult add(String secret, String group, String project, String label, String remote) {
         if (secret == null || secret.isBlank()) {
             audit.record("add", "-", "missing-key", remote);
@@ -131,11 +166,12 @@ public class KeyAdministration {
             audit.record("add", key.id(), "rejected", remote);
             return AdminResult.error(registry.key(key.id()).isPresent() ? 409 : 400, e.getMessage());
         }
-        store.setState(key.id(), KeyState.Active.INSTANCE);
+        addedAtRuntime.add(key.id());
+        // an operator's decision: ends a removal marker left by an earlier remove of the same key
+        store.setOperatorState(key.id(), KeyState.Active.INSTANCE);
         audit.record("add", key.id(), "ok", remote);
-        Map<String, Object> body = withAction("add", views.of(key));
+        Map<String, Object> body = withAction("add", view(key));
         body.put("persisted", false);
-        body.put("note", MEMORY_ONLY_NOTE);
         return new AdminResult(201, body);
     }
 
@@ -153,7 +189,8 @@ public class KeyAdministration {
             return AdminResult.error(404, "No key with id " + id);
         }
         ApiKey key = removed.get();
-        store.setState(key.id(), KeyState.Active.INSTANCE);
+        boolean runtime = addedAtRuntime.remove(key.id());
+        store.setOperatorState(key.id(), new KeyState.Disabled(clock.instant(), REMOVED_REASON));
         store.recordSuccess(key.id());
         stats.forget(key.id());
         audit.record("remove", key.id(), "ok", remote);
@@ -163,9 +200,20 @@ public class KeyAdministration {
         body.put("masked", key.masked());
         body.put("group", key.group());
         body.put("removed", true);
-        body.put("persisted", false);
-        body.put("note", MEMORY_ONLY_NOTE);
+        body.put("replica", replica);
+        body.put("note", removalNote(runtime));
         return AdminResult.ok(body);
+    }
+
+    private String removalNote(boolean runtime) {
+        if (runtime) {
+            return "removed from replica " + replica + ", the only one that had it";
+        }
+        String scope = "in-memory".equals(store.kind())
+                ? "replica " + replica + " stops using it until it restarts (in-memory store)"
+                : "every replica stops using it (shared " + store.kind() + " store), also after restarts";
+        return "removed from replica " + replica + "'s listing; kept as DISABLED in the key store: " + scope
+                + ". Remove it from the configuration to drop it for good, or enable it to bring it back";
     }
 
     private static Map<String, Object> withAction(String action, Map<String, Object> view) {

@@ -54,7 +54,8 @@ public record ClientProtectionProperties(
      * lockout off.
      * @param window Time over which wrong tokens are counted, from the first one.
      * @param block How long a blocked address is answered 429 without its token being checked.
-     * @param maxClients Most client addresses tracked at once; the ones closest to expiry are dropped beyond it.
+     * @param maxClients Most client addresses tracked at once; beyond it the oldest addresses that are not blocked are
+     * dropped first, and a blocked one never.
      */
     public record Lockout(
             @DefaultValue("3") @Min(0) int maxFailures,

@@ -1,6 +1,7 @@
 package dev.geminigateway.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import dev.geminigateway.filter.KeyHealthFeedbackGatewayFilterFactory;
 import dev.geminigateway.filter.KeyRotationGatewayFilterFactory;
 import dev.geminigateway.health.KeyHealthRecorder;
 import dev.geminigateway.health.KeyProber;
+import dev.geminigateway.health.OpenStreams;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
@@ -31,6 +33,9 @@ import dev.geminigateway.web.GeminiApiErrorHandler;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.env.Environment;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -149,8 +154,25 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     KeyHealthFeedbackGatewayFilterFactory keyHealthFeedbackGatewayFilterFactory(KeyHealthRecorder recorder,
-            KeyProber prober, ObjectProvider<UsageListener> usageListeners) {
-        return new KeyHealthFeedbackGatewayFilterFactory(recorder, prober, usageListeners.orderedStream().toList());
+            KeyProber prober, ObjectProvider<UsageListener> usageListeners, ObjectProvider<OpenStreams> openStreams) {
+        return new KeyHealthFeedbackGatewayFilterFactory(recorder, prober, usageListeners.orderedStream().toList(),
+                openStreams.getIfAvailable());
+    }
+
+    /**
+     * Streams still open when graceful shutdown's bound is near get their surface's error event instead of a cut
+     * connection: a tenth of the bound before it (at least one second, at most half of it).
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "server.shutdown", havingValue = "graceful", matchIfMissing = true)
+    OpenStreams geminiOpenStreams(Environment environment) {
+        Duration grace = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+                .orElse(Duration.ofSeconds(30));
+        Duration margin = grace.dividedBy(10);
+        margin = margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin;
+        margin = margin.compareTo(grace.dividedBy(2)) > 0 ? grace.dividedBy(2) : margin;
+        return new OpenStreams(grace, margin);
     }
 
     @Bean

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.geminigateway.admin.AdminSecurity;
+import dev.geminigateway.admin.AdminToken;
 import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.admin.AuditLog;
 import dev.geminigateway.admin.GeminiKeysEndpoint;
@@ -126,6 +127,24 @@ public class ObservabilityAutoConfiguration {
         return new GeminiKeysHealthIndicator(inspector);
     }
 
+    /** The admin token: gemini.gateway.admin.token, else the GATEWAY_ADMIN_TOKEN environment variable. */
+    @Bean
+    @ConditionalOnMissingBean
+    AdminToken geminiAdminToken(ObservabilityProperties properties, Environment environment) {
+        String token = properties.admin().token();
+        if (token == null || token.isBlank()) {
+            token = environment.getProperty(ADMIN_TOKEN_ENVIRONMENT_VARIABLE);
+        }
+        if (token == null || token.isBlank()) {
+            log.warn("No admin token (gemini.gateway.admin.token or {}): actuator endpoints other than health "
+                    + "and prometheus refuse every request", ADMIN_TOKEN_ENVIRONMENT_VARIABLE);
+        }
+        else if (token.strip().length() < 16) {
+            log.warn("The admin token is shorter than 16 characters: use a long random token");
+        }
+        return new AdminToken(token);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     AuditLog geminiAuditLog() {
@@ -154,21 +173,9 @@ public class ObservabilityAutoConfiguration {
         @Bean
         @Order(Ordered.HIGHEST_PRECEDENCE + 100)
         @ConditionalOnMissingBean(name = "geminiAdminSecurityWebFilterChain")
-        SecurityWebFilterChain geminiAdminSecurityWebFilterChain(ServerHttpSecurity http,
-                ObservabilityProperties properties, Environment environment) {
-            String token = properties.admin().token();
-            if (token == null || token.isBlank()) {
-                token = environment.getProperty(ADMIN_TOKEN_ENVIRONMENT_VARIABLE);
-            }
-            if (token == null || token.isBlank()) {
-                log.warn("No admin token (gemini.gateway.admin.token or {}): actuator endpoints other than health "
-                        + "and prometheus refuse every request", ADMIN_TOKEN_ENVIRONMENT_VARIABLE);
-            }
-            else if (token.strip().length() < 16) {
-                log.warn("The admin token is shorter than 16 characters: use a long random token");
-            }
+        SecurityWebFilterChain geminiAdminSecurityWebFilterChain(ServerHttpSecurity http, AdminToken adminToken) {
             return AdminSecurity.chain(http, EndpointRequest.toAnyEndpoint().excluding("health", "prometheus"),
-                    token);
+                    adminToken);
         }
 
         /**

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * Blocks a client address after {@code maxFailures} wrong tokens within {@code window}, for {@code block}: the Rust
  * proxy's {@code max_failures_threshold} and {@code temporary_block_minutes}, applied per client address as its
  * README promised (its code applied them to keys only). The window is fixed, starting at the first failure; a block
- * ends by itself and leaves no trace. State is bounded by {@code maxClients}.
+ * ends by itself and leaves no trace. State is bounded by {@code maxClients}: when full, the addresses still counting
+ * (oldest window first) make room, never a blocked one, so spraying new addresses cannot lift a block.
  */
 public class AuthFailureLockout {
 
@@ -90,6 +91,11 @@ public class AuthFailureLockout {
         @Override
         public Instant expiresAt() {
             return blockedUntil != null ? blockedUntil : windowEnd;
+        }
+
+        @Override
+        public boolean evictable() {
+            return blockedUntil == null;
         }
     }
 }

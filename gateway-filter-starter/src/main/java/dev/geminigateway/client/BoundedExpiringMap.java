@@ -11,8 +11,9 @@ import java.util.function.Function;
 /**
  * Per-client state that must not grow without bound: an attacker spraying addresses must not exhaust memory. Each
  * value says when it expires; expired values read as absent. When the map passes its cap, expired entries are
- * dropped and, if that is not enough, the ones closest to expiry, down to 90 % of the cap, so pruning runs once per
- * tenth of the cap in new clients rather than on every insert.
+ * dropped and, if that is not enough, the evictable ones closest to expiry, down to 90 % of the cap, so pruning runs
+ * once per tenth of the cap in new clients rather than on every insert. A value that is not evictable (a blocked
+ * address) stays until it expires: when such values alone fill the map, a new key is not admitted.
  *
  * @param <K> client key
  * @param <V> state, which knows its own expiry
@@ -22,6 +23,11 @@ public final class BoundedExpiringMap<K, V extends BoundedExpiringMap.Expiring> 
     /** A value that can be forgotten once {@link #expiresAt()} has passed. */
     public interface Expiring {
         Instant expiresAt();
+
+        /** False for state that must outlive pressure from new keys (dropping it would undo a decision). */
+        default boolean evictable() {
+            return true;
+        }
     }
 
     private final ConcurrentHashMap<K, V> entries = new ConcurrentHashMap<>();
@@ -53,9 +59,17 @@ public final class BoundedExpiringMap<K, V extends BoundedExpiringMap.Expiring> 
      */
     public V update(K key, Function<V, V> update) {
         Instant now = clock.instant();
-        V result = entries.compute(key, (k, current) -> update.apply(current == null || isExpired(current, now) ? null : current));
+        boolean[] admitted = new boolean[1];
+        V result = entries.compute(key, (k, current) -> {
+            admitted[0] = current == null;
+            return update.apply(current == null || isExpired(current, now) ? null : current);
+        });
         if (entries.size() > maxEntries) {
             prune(now);
+            if (admitted[0] && entries.size() > maxEntries) {
+                // only unevictable values are left: the newcomer is the one that does not fit
+                entries.remove(key, result);
+            }
         }
         return result;
     }
@@ -78,6 +92,7 @@ public final class BoundedExpiringMap<K, V extends BoundedExpiringMap.Expiring> 
             int excess = entries.size() - target;
             if (excess > 0) {
                 entries.entrySet().stream()
+                        .filter(entry -> entry.getValue().evictable())
                         .sorted(Comparator.comparing((Map.Entry<K, V> entry) -> entry.getValue().expiresAt()))
                         .limit(excess)
                         .map(Map.Entry::getKey)

@@ -7,6 +7,7 @@ import dev.geminigateway.attempt.AttemptObserver;
 import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.health.KeyHealthRecorder;
 import dev.geminigateway.health.KeyProber;
+import dev.geminigateway.health.OpenStreams;
 import dev.geminigateway.health.StreamGuard;
 import dev.geminigateway.health.UsageTap;
 import dev.geminigateway.web.GatewayErrors;
@@ -36,13 +37,21 @@ public class KeyHealthFeedbackGatewayFilterFactory extends AbstractGatewayFilter
     private final KeyHealthRecorder recorder;
     private final KeyProber prober;
     private final List<UsageListener> usageListeners;
+    private final OpenStreams openStreams;
 
     public KeyHealthFeedbackGatewayFilterFactory(KeyHealthRecorder recorder, KeyProber prober,
             List<UsageListener> usageListeners) {
+        this(recorder, prober, usageListeners, null);
+    }
+
+    /** @param openStreams where streams are counted and ended at shutdown; null when shutdown is not graceful */
+    public KeyHealthFeedbackGatewayFilterFactory(KeyHealthRecorder recorder, KeyProber prober,
+            List<UsageListener> usageListeners, OpenStreams openStreams) {
         super(Object.class);
         this.recorder = recorder;
         this.prober = prober;
         this.usageListeners = List.copyOf(usageListeners);
+        this.openStreams = openStreams;
     }
 
     @Override
@@ -57,7 +66,7 @@ public class KeyHealthFeedbackGatewayFilterFactory extends AbstractGatewayFilter
             });
             Surface surface = GatewayErrors.surfaceOf(exchange);
             exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.SURFACE, surface);
-            StreamGuard guard = new StreamGuard(exchange.getResponse(), surface, () -> { });
+            StreamGuard guard = new StreamGuard(exchange.getResponse(), surface, () -> { }, openStreams);
             UsageTap tap = new UsageTap(guard, usage -> usageListeners.forEach(l -> l.onUsage(exchange, usage)));
             return chain.filter(exchange.mutate().response(usageListeners.isEmpty() ? guard : tap).build());
         }, ORDER);

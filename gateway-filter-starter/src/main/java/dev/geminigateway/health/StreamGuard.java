@@ -26,13 +26,23 @@ public class StreamGuard extends ServerHttpResponseDecorator {
 
     private static final Log log = LogFactory.getLog(StreamGuard.class);
 
+    static final String BROKE_OFF = "The upstream stream broke off before it finished";
+    static final String SHUTTING_DOWN = "The gateway is shutting down; retry the request";
+
     private final Surface surface;
     private final Runnable onFailure;
+    private final OpenStreams streams;
 
     public StreamGuard(ServerHttpResponse delegate, Surface surface, Runnable onFailure) {
+        this(delegate, surface, onFailure, null);
+    }
+
+    /** With {@code streams}, an open stream is counted, and ended with an error event when shutdown's grace ends. */
+    public StreamGuard(ServerHttpResponse delegate, Surface surface, Runnable onFailure, OpenStreams streams) {
         super(delegate);
         this.surface = surface;
         this.onFailure = onFailure;
+        this.streams = streams;
     }
 
     @Override
@@ -60,7 +70,26 @@ public class StreamGuard extends ServerHttpResponseDecorator {
                     onFailure.run();
                     return Flux.just(Flux.just(errorEvent(null)));
                 });
-        return super.writeAndFlushWith(guarded);
+        return super.writeAndFlushWith(streams == null ? guarded : endedAtShutdown(guarded));
+    }
+
+    /** Counted while open; at the end of shutdown's grace, the upstream is cancelled and the error event sent. */
+    private Flux<Flux<DataBuffer>> endedAtShutdown(Flux<Flux<DataBuffer>> guarded) {
+        boolean[] cut = new boolean[1];
+        return Flux.defer(() -> {
+            streams.opened();
+            return guarded.takeUntilOther(streams.closing().doOnSuccess(ignored -> cut[0] = true).then(Mono.just(true)))
+                    .concatWith(Flux.defer(() -> cut[0] ? Flux.just(Flux.just(shutdownEvent())) : Flux.empty()))
+                    .doFinally(signal -> streams.closed());
+        });
+    }
+
+    private DataBuffer shutdownEvent() {
+        String json = surface == Surface.OPENAI
+                ? "{\"error\":{\"message\":\"" + SHUTTING_DOWN + "\",\"type\":\"server_error\","
+                        + "\"code\":\"server_shutting_down\",\"param\":null}}"
+                : "{\"error\":{\"code\":503,\"message\":\"" + SHUTTING_DOWN + "\",\"status\":\"UNAVAILABLE\"}}";
+        return frame(json);
     }
 
     private boolean isEventStream() {
@@ -75,10 +104,14 @@ public class StreamGuard extends ServerHttpResponseDecorator {
         }
         String json = upstreamErrorJson != null ? upstreamErrorJson
                 : surface == Surface.OPENAI
-                        ? "{\"error\":{\"message\":\"The upstream stream broke off before it finished\","
+                        ? "{\"error\":{\"message\":\"" + BROKE_OFF + "\","
                                 + "\"type\":\"upstream_error\",\"code\":\"stream_interrupted\",\"param\":null}}"
-                        : "{\"error\":{\"code\":502,\"message\":\"The upstream stream broke off before it finished\","
+                        : "{\"error\":{\"code\":502,\"message\":\"" + BROKE_OFF + "\","
                                 + "\"status\":\"UNAVAILABLE\"}}";
+        return frame(json);
+    }
+
+    private DataBuffer frame(String json) {
         String frame = surface == Surface.OPENAI ? "data: " + json + "\n\n" : "data: " + json + "\r\n\r\n";
         return bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8));
     }

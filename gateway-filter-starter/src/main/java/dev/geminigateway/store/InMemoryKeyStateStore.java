@@ -41,12 +41,17 @@ public class InMemoryKeyStateStore implements KeyStateStore {
 
     @Override
     public void setState(String keyId, KeyState state) {
-        if (state instanceof KeyState.Active) {
-            states.remove(keyId);
-        }
-        else {
-            states.put(keyId, state);
-        }
+        states.compute(keyId, (id, held) -> held instanceof KeyState.Disabled ? held : stored(state));
+    }
+
+    @Override
+    public void setOperatorState(String keyId, KeyState state) {
+        states.compute(keyId, (id, held) -> stored(state));
+    }
+
+    /** ACTIVE is the default, kept as no entry. */
+    private static KeyState stored(KeyState state) {
+        return state instanceof KeyState.Active ? null : state;
     }
 
     @Override

@@ -18,7 +18,14 @@ public interface KeyStateStore {
 
     Collection<Cooldown> cooldowns(Instant now);
 
+    /**
+     * A change from evidence (feedback, bench, probe). It never replaces an operator's {@link KeyState.Disabled}:
+     * only {@link #setOperatorState} does, on every replica.
+     */
     void setState(String keyId, KeyState state);
+
+    /** An operator's decision (disable, enable, reset, remove): the one kind of write that may end DISABLED. */
+    void setOperatorState(String keyId, KeyState state);
 
     /** Cools (project, model) until {@code until}; an existing longer cooldown is kept. */
     void coolDown(Cooldown cooldown);

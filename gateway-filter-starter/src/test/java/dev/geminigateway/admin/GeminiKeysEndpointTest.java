@@ -115,7 +115,8 @@ class GeminiKeysEndpointTest extends ObservabilityIntegrationTest {
                 .exchange().expectStatus().isCreated().expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(added).contains("\"id\":\"" + id(NEW_KEY) + "\"", "\"masked\":\"" + ApiKey.mask(NEW_KEY) + "\"",
-                "\"persisted\":false", "\"note\":\"memory-only: lost on restart\"");
+                "\"persisted\":false", "\"addedAtRuntime\":true", "\"replica\":\"",
+                "lives only in the memory of replica ", "until it restarts");
         assertThat(added).doesNotContain(NEW_KEY);
         assertThat(registry.key(id(NEW_KEY))).isPresent();
 

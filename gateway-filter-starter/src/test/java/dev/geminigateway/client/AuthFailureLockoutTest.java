@@ -71,4 +71,45 @@ class AuthFailureLockoutTest {
         }
         assertThat(small.trackedClients()).isLessThanOrEqualTo(100);
     }
+
+    @Test
+    void aFullTableMakesRoomWithTheOldestUnblockedAddressesAndNeverDropsABlockedOne() {
+        AuthFailureLockout small = new AuthFailureLockout(3, Duration.ofMinutes(5), Duration.ofMinutes(5), 10, clock);
+        for (int i = 0; i < 3; i++) {
+            small.recordFailure("198.51.100.20");
+        }
+        clock.advance(Duration.ofSeconds(1));
+        small.recordFailure("198.51.100.21"); // the oldest address still counting
+        clock.advance(Duration.ofSeconds(1));
+        small.recordFailure("198.51.100.22");
+        small.recordFailure("198.51.100.22");
+
+        // an attacker sprays new addresses, each newer than every entry above
+        for (int i = 0; i < 1_000; i++) {
+            clock.advance(Duration.ofMillis(10));
+            small.recordFailure("10.1." + (i / 256) + "." + (i % 256));
+        }
+
+        assertThat(small.trackedClients()).isLessThanOrEqualTo(10);
+        assertThat(small.blockedFor("198.51.100.20")).isPresent();
+        // the two older counting addresses went first: their failures were forgotten
+        small.recordFailure("198.51.100.22");
+        assertThat(small.blockedFor("198.51.100.22")).isEmpty();
+    }
+
+    @Test
+    void aTableFullOfBlockedAddressesKeepsThemAllAndStaysBounded() {
+        AuthFailureLockout oneStrike = new AuthFailureLockout(1, Duration.ofMinutes(5), Duration.ofMinutes(5), 5, clock);
+        for (int i = 0; i < 5; i++) {
+            oneStrike.recordFailure("198.51.100." + (30 + i));
+        }
+        for (int i = 0; i < 100; i++) {
+            oneStrike.recordFailure("10.2.0." + i);
+        }
+
+        assertThat(oneStrike.trackedClients()).isLessThanOrEqualTo(5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(oneStrike.blockedFor("198.51.100." + (30 + i))).isPresent();
+        }
+    }
 }

@@ -78,7 +78,7 @@ public abstract class GatewayIntegrationTest {
         SIM.addKey(A1, "pa").addKey(A2, "pa").addKey(B1, "pb").addKey(C1, "pc").addKey(P1, "pp");
         SIM.setStreaming(3, Duration.ofMillis(20));
         for (ApiKey key : registry.allKeys()) {
-            store.setState(key.id(), KeyState.Active.INSTANCE);
+            store.setOperatorState(key.id(), KeyState.Active.INSTANCE);
             store.recordSuccess(key.id());
             store.clearCooldowns(key.project());
         }

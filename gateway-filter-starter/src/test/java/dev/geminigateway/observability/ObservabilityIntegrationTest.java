@@ -91,7 +91,7 @@ public abstract class ObservabilityIntegrationTest {
             }
         }
         for (ApiKey key : registry.allKeys()) {
-            store.setState(key.id(), KeyState.Active.INSTANCE);
+            store.setOperatorState(key.id(), KeyState.Active.INSTANCE);
             store.recordSuccess(key.id());
             store.clearCooldowns(key.project());
         }

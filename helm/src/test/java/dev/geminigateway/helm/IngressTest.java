@@ -29,4 +29,43 @@ class IngressTest {
         assertThat(backend.path("port").path("name").asString()).isEqualTo("http");
         assertThat(chart.find("Service", backend.path("name").asString())).isPresent();
     }
+
+    @Test
+    void byDefaultOnlyTheApiPathsAreExposed() {
+        RenderedChart chart = ChartTemplates.render(Map.of("ingress", Map.of("enabled", true)));
+
+        assertThat(paths(chart)).containsExactly("/v1", "/v1beta", "/v1alpha");
+        JsonNode first = chart.get("Ingress", RenderedChart.FULLNAME).path("spec").path("rules").path(0)
+                .path("http").path("paths").path(0);
+        assertThat(first.path("pathType").asString()).isEqualTo("Prefix");
+        assertThat(first.path("backend").path("service").path("name").asString()).isEqualTo(RenderedChart.FULLNAME);
+    }
+
+    @Test
+    void operatorPathsAreOptInOneByOne() {
+        RenderedChart admin = ChartTemplates.render(Map.of("ingress", Map.of("enabled", true,
+                "expose", Map.of("admin", true))));
+        assertThat(paths(admin)).containsExactly("/v1", "/v1beta", "/v1alpha", "/admin", "/actuator/geminikeys");
+
+        RenderedChart all = ChartTemplates.render(Map.of("ingress", Map.of("enabled", true,
+                "expose", Map.of("admin", true, "actuator", true, "health", true, "metrics", true))));
+        assertThat(paths(all)).containsExactly("/v1", "/v1beta", "/v1alpha", "/admin", "/actuator", "/health",
+                "/metrics");
+    }
+
+    @Test
+    void trustedProxiesBecomeTheStartersPropertyAndAreUnsetByDefault() {
+        assertThat(ChartTemplates.render().env()).doesNotContainKey("GEMINI_GATEWAY_CLIENT_AUTH_TRUSTED_PROXIES");
+
+        RenderedChart chart = ChartTemplates.render(Map.of("trustedProxies", List.of("10.0.0.0/8", "fd00::/8")));
+        assertThat(chart.env().get("GEMINI_GATEWAY_CLIENT_AUTH_TRUSTED_PROXIES").path("value").asString())
+                .isEqualTo("10.0.0.0/8,fd00::/8");
+    }
+
+    private static List<String> paths(RenderedChart chart) {
+        List<String> paths = new java.util.ArrayList<>();
+        chart.get("Ingress", RenderedChart.FULLNAME).path("spec").path("rules").path(0).path("http").path("paths")
+                .forEach(path -> paths.add(path.path("path").asString()));
+        return paths;
+    }
 }

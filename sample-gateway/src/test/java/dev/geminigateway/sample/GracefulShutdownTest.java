@@ -39,16 +39,7 @@ class GracefulShutdownTest {
 
     @Test
     void inFlightStreamCompletesWhenTheContextIsClosed() throws Exception {
-        // Own Netty resources: closing this gateway must not dispose the global ones other test contexts run on.
-        ConfigurableApplicationContext gateway = new SpringApplicationBuilder(SampleGatewayApplication.class)
-                .profiles(DemoUpstreamInitializer.PROFILE)
-                .initializers(context -> ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class,
-                        () -> {
-                            ReactorResourceFactory resources = new ReactorResourceFactory();
-                            resources.setUseGlobalResources(false);
-                            return resources;
-                        }))
-                .run("--server.port=0", "--spring.main.banner-mode=off");
+        ConfigurableApplicationContext gateway = startGateway();
         CompletableFuture<Void> closing = null;
         try {
             int port = gateway.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
@@ -93,6 +84,97 @@ class GracefulShutdownTest {
                 gateway.close();
             }
         }
+    }
+
+    /**
+     * Streams longer than the shutdown bound (3 s here, 20 x 500 ms streams) are not cut silently: shortly before the
+     * bound each gets its surface's error event, so a client knows it must retry. One shutdown, one stream per surface.
+     */
+    @Test
+    void streamsStillOpenWhenTheGraceEndsGetTheirSurfacesErrorEvent() throws Exception {
+        ConfigurableApplicationContext gateway = startGateway("--spring.lifecycle.timeout-per-shutdown-phase=3s");
+        CompletableFuture<Void> closing = null;
+        try {
+            int port = gateway.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+            String chat = "{\"model\":\"gemini-2.5-flash\",\"stream\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"a long story\"}]}";
+            String native_ = "{\"contents\":[{\"parts\":[{\"text\":\"a long story\"}]}]}";
+            Iterator<String> openai = openStream(port, "/v1/chat/completions", "Authorization",
+                    "Bearer " + DemoWelcome.CLIENT_TOKEN, chat);
+            Iterator<String> gemini = openStream(port,
+                    "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "x-goog-api-key",
+                    DemoWelcome.CLIENT_TOKEN, native_);
+            List<String> openaiEvents = new ArrayList<>();
+            List<String> geminiEvents = new ArrayList<>();
+            while (openaiEvents.isEmpty() && openai.hasNext()) {
+                collect(openai.next(), openaiEvents);
+            }
+            while (geminiEvents.isEmpty() && gemini.hasNext()) {
+                collect(gemini.next(), geminiEvents);
+            }
+
+            closing = CompletableFuture.runAsync(gateway::close);
+            readToEnd(openai, openaiEvents);
+            readToEnd(gemini, geminiEvents);
+
+            assertThat(openaiEvents.size()).as("cut short of its %d chunks", LONG_CHUNKS).isLessThan(LONG_CHUNKS);
+            assertThat(openaiEvents.get(openaiEvents.size() - 1)).contains("\"code\":\"server_shutting_down\"",
+                    "\"type\":\"server_error\"", "shutting down");
+            assertThat(openaiEvents).noneMatch(event -> event.equals("data: [DONE]"));
+            assertThat(geminiEvents.size()).isLessThan(LONG_CHUNKS);
+            assertThat(geminiEvents.get(geminiEvents.size() - 1)).contains("\"code\":503",
+                    "\"status\":\"UNAVAILABLE\"", "shutting down");
+            closing.get(60, TimeUnit.SECONDS);
+            assertThat(gateway.isActive()).isFalse();
+        }
+        finally {
+            if (closing == null) {
+                gateway.close();
+            }
+        }
+    }
+
+    private static final int LONG_CHUNKS = 20;
+
+    private static Iterator<String> openStream(int port, String path, String header, String token, String body)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header(header, token)
+                .header("Content-Type", "application/json")
+                .header("x-sim-chunks", Integer.toString(LONG_CHUNKS))
+                .header("x-sim-interval-ms", Integer.toString(INTERVAL_MILLIS))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request,
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body().iterator();
+    }
+
+    private static void readToEnd(Iterator<String> lines, List<String> events) {
+        try {
+            while (lines.hasNext()) {
+                collect(lines.next(), events);
+            }
+        }
+        catch (UncheckedIOException cut) {
+            // the assertions say whether the error event came before the connection closed
+        }
+    }
+
+    /** Own Netty resources: closing this gateway must not dispose the global ones other test contexts run on. */
+    private static ConfigurableApplicationContext startGateway(String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
+        args.addAll(List.of(extraArgs));
+        return new SpringApplicationBuilder(SampleGatewayApplication.class)
+                .profiles(DemoUpstreamInitializer.PROFILE)
+                .initializers(context -> ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class,
+                        () -> {
+                            ReactorResourceFactory resources = new ReactorResourceFactory();
+                            resources.setUseGlobalResources(false);
+                            return resources;
+                        }))
+                .run(args.toArray(String[]::new));
     }
 
     private static void collect(String line, List<String> events) {

@@ -34,9 +34,29 @@ final class LocalStateView {
         return states.get(keyId);
     }
 
-    /** A local change: stamped no earlier than the one it replaces, so it always wins here. */
-    StampedState setLocally(String keyId, KeyState state, long now) {
-        return states.compute(keyId, (id, old) -> new StampedState(state, old == null ? now : Math.max(now, old.at() + 1)));
+    /**
+     * A local change: stamped no earlier than the one it replaces, so it always wins here, except that a change from
+     * evidence leaves an operator's DISABLED alone. Returns whether it was applied.
+     */
+    boolean setLocally(String keyId, KeyState state, long now, boolean operator) {
+        boolean[] applied = { false };
+        states.compute(keyId, (id, old) -> {
+            if (old != null && old.sticky() && !operator) {
+                return old;
+            }
+            applied[0] = true;
+            return new StampedState(state, old == null ? now : Math.max(now, old.at() + 1), operator);
+        });
+        return applied[0];
+    }
+
+    /**
+     * Redis refused a change from evidence because it holds an operator's DISABLED this view had not heard of yet
+     * (its stamp may even be older than the refused change): Redis' state replaces it, unless an operator's own
+     * decision arrived here meanwhile.
+     */
+    void yieldTo(String keyId, StampedState held) {
+        states.compute(keyId, (id, old) -> old != null && old.operator() && old.at() > held.at() ? old : held);
     }
 
     /** A change from elsewhere: applied when it is at least as recent as ours. Returns whether it was applied. */

@@ -139,7 +139,15 @@ public class RedisKeyStateStore implements KeyStateStore, SmartLifecycle, StateC
         if (current == null && state instanceof KeyState.Active) {
             return; // never changed anywhere we know of: nothing to tell Redis (keeps test resets free)
         }
-        view.setLocally(keyId, state, clock.millis());
+        if (view.setLocally(keyId, state, clock.millis(), false)) {
+            write("s:" + keyId, () -> sendState(keyId));
+        }
+    }
+
+    /** Always sent, even as a first ACTIVE: Redis may hold a DISABLED this replica has not loaded. */
+    @Override
+    public void setOperatorState(String keyId, KeyState state) {
+        view.setLocally(keyId, state, clock.millis(), true);
         write("s:" + keyId, () -> sendState(keyId));
     }
 
@@ -195,7 +203,17 @@ public class RedisKeyStateStore implements KeyStateStore, SmartLifecycle, StateC
         StampedState stamped = view.stamped(keyId);
         return redis.execute(StateScripts.SET_STATE, List.of(schema.states()), List.of(keyId,
                 codec.encodeState(stamped), Long.toString(stamped.at()), schema.channel(),
-                codec.stateEvent(origin, keyId, stamped))).then();
+                codec.stateEvent(origin, keyId, stamped))).next()
+                .flatMap(applied -> applied == 0 && !stamped.operator() ? yieldToOperator(keyId) : Mono.empty());
+    }
+
+    /** A refused change from evidence: if Redis holds an operator's DISABLED, this replica takes it at once. */
+    private Mono<Void> yieldToOperator(String keyId) {
+        return redis.<String, String>opsForHash().get(schema.states(), keyId)
+                .map(codec::decodeState)
+                .filter(StampedState::sticky)
+                .doOnNext(held -> view.yieldTo(keyId, held))
+                .then();
     }
 
     private Mono<?> sendCooldown(Cooldown cooldown) {

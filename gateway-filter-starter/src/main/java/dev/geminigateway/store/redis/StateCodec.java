@@ -17,7 +17,7 @@ import dev.geminigateway.store.KeyState;
  * <pre>
  * state    {"k":"QUARANTINED","at":1764000000000,"s":1764000000000,"r":"API_KEY_INVALID"}   (s = since)
  *          {"k":"COOLING_DOWN","at":...,"u":1764000300000,"r":"benched ..."}                 (u = until)
- *          {"k":"ACTIVE","at":...}
+ *          {"k":"ACTIVE","at":...,"op":true}                                                  (op = an operator's)
  * cooldown {"p":"project","m":"gemini-2.5-flash","u":1764000060000,"r":"minute quota"}
  * event    {"o":"origin","t":"S","id":"key id","v":state} | {"o","t":"C","c":cooldown}
  *          | {"o","t":"X","p":"project"} | {"o","t":"F","id":"key id","n":3}
@@ -103,6 +103,9 @@ public final class StateCodec {
         KeyState state = stamped.state();
         doc.put("k", state.name());
         doc.put("at", stamped.at());
+        if (stamped.operator()) {
+            doc.put("op", true);
+        }
         if (state instanceof KeyState.CoolingDown cooling) {
             doc.put("u", cooling.until().toEpochMilli());
             doc.put("r", cooling.reason());
@@ -127,7 +130,7 @@ public final class StateCodec {
             case "DISABLED" -> new KeyState.Disabled(millis(doc, "s"), reason);
             default -> KeyState.Active.INSTANCE;
         };
-        return new StampedState(state, at);
+        return new StampedState(state, at, Boolean.TRUE.equals(doc.get("op")));
     }
 
     private static Map<String, Object> cooldownDocument(Cooldown cooldown) {

@@ -10,13 +10,21 @@ import org.springframework.data.redis.core.script.RedisScript;
 final class StateScripts {
 
     /**
-     * A key's state, the later stamp winning. KEYS: states. ARGV: key id, state document, its stamp, channel, event.
-     * Returns 1 when applied, 0 when Redis already held a later (or the same) state.
+     * A key's state, the later stamp winning, except that only an operator's change ({@code op}) replaces DISABLED.
+     * KEYS: states. ARGV: key id, state document, its stamp, channel, event. Returns 1 when applied, 0 when Redis
+     * already held a later (or the same) state, or an operator's DISABLED that this change may not end.
      */
     static final RedisScript<Long> SET_STATE = RedisScript.of("""
             local current = redis.call('HGET', KEYS[1], ARGV[1])
             if current then
-              if current == ARGV[2] or tonumber(cjson.decode(current).at) > tonumber(ARGV[3]) then
+              if current == ARGV[2] then
+                return 0
+              end
+              local held = cjson.decode(current)
+              if held.k == 'DISABLED' and not cjson.decode(ARGV[2]).op then
+                return 0
+              end
+              if tonumber(held.at) > tonumber(ARGV[3]) then
                 return 0
               end
             end

@@ -197,6 +197,49 @@ class RedisKeyStateStoreTest {
         assertThat(redis.cli("EXISTS", "{gkr}:cool:pd")).isEqualTo("1");
     }
 
+    @Test
+    void anOperatorsDisableIsStickyOnEveryReplicaAndOnlyAnOperatorEndsIt() {
+        RedisKeyStateStore a = replica(new SimpleMeterRegistry());
+        RedisKeyStateStore b = replica(new SimpleMeterRegistry());
+        Instant now = Instant.now();
+        a.setOperatorState("off", new KeyState.Disabled(now, "operator"));
+        Await.until(Duration.ofSeconds(1), "disable on b", () -> b.state("off") instanceof KeyState.Disabled);
+
+        // evidence on either replica (a bench, a quarantine, a probe's or a success's ACTIVE) leaves it disabled
+        b.setState("off", new KeyState.Quarantined(now.plusSeconds(1), "API_KEY_INVALID"));
+        b.setState("off", new KeyState.CoolingDown(now.plusSeconds(60), "benched"));
+        b.setState("off", KeyState.Active.INSTANCE);
+        a.setState("off", KeyState.Active.INSTANCE);
+        awaitSynced(a, b);
+        assertThat(a.state("off")).isInstanceOf(KeyState.Disabled.class);
+        assertThat(b.state("off")).isInstanceOf(KeyState.Disabled.class);
+        assertThat(redis.cli("HGET", "{gkr}:states", "off")).contains("\"k\":\"DISABLED\"");
+
+        // a disable b has not heard of (in Redis, its event missed) and stamped before b's evidence: b yields to it
+        redis.cli("HSET", "{gkr}:states", "late", "{\"k\":\"DISABLED\",\"at\":" + (now.toEpochMilli() - 60_000)
+                + ",\"s\":" + (now.toEpochMilli() - 60_000) + ",\"r\":\"operator\",\"op\":true}");
+        b.setState("late", new KeyState.Quarantined(now, "API_KEY_INVALID"));
+        Await.until(Duration.ofSeconds(2), "b takes the operator's disable",
+                () -> b.state("late") instanceof KeyState.Disabled);
+        assertThat(redis.cli("HGET", "{gkr}:states", "late")).contains("DISABLED");
+
+        // the operator's enable ends it everywhere, and evidence counts again after it
+        b.setOperatorState("off", KeyState.Active.INSTANCE);
+        Await.until(Duration.ofSeconds(1), "enable on a", () -> a.state("off") instanceof KeyState.Active);
+        a.setState("off", new KeyState.Quarantined(Instant.now(), "API_KEY_INVALID"));
+        Await.until(Duration.ofSeconds(1), "quarantine on b", () -> b.state("off") instanceof KeyState.Quarantined);
+
+        // and a disable outlives every replica
+        a.setOperatorState("gone", new KeyState.Disabled(Instant.now(), "removed by an operator"));
+        awaitSynced(a, b);
+        a.stop();
+        b.stop();
+        RedisKeyStateStore restarted = replica(new SimpleMeterRegistry());
+        restarted.setState("gone", KeyState.Active.INSTANCE);
+        assertThat(restarted.state("gone")).isInstanceOfSatisfying(KeyState.Disabled.class,
+                disabled -> assertThat(disabled.reason()).isEqualTo("removed by an operator"));
+    }
+
     private RedisKeyStateStore replica(MeterRegistry meters) {
         LettuceConnectionFactory factory = new LettuceConnectionFactory(
                 new RedisStandaloneConfiguration("127.0.0.1", redis.port()));

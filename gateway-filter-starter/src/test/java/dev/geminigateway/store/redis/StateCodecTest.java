@@ -68,7 +68,8 @@ class StateCodecTest {
         view.apply("k", new StampedState(new KeyState.Quarantined(t, "leaked"), 100));
         assertThat(view.apply("k", new StampedState(KeyState.Active.INSTANCE, 99))).isFalse();
         assertThat(view.state("k")).isInstanceOf(KeyState.Quarantined.class);
-        assertThat(view.setLocally("k", KeyState.Active.INSTANCE, 50).at()).as("a local change is never older").isEqualTo(101);
+        assertThat(view.setLocally("k", KeyState.Active.INSTANCE, 50, false)).isTrue();
+        assertThat(view.stamped("k").at()).as("a local change is never older").isEqualTo(101);
 
         assertThat(view.cool(new Cooldown("p", "m", t.plusSeconds(60), "long"))).isTrue();
         assertThat(view.cool(new Cooldown("p", "m", t.plusSeconds(10), "short"))).isFalse();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.geminigateway.admin.KeyAdministration;
 import dev.geminigateway.it.TestGatewayApplication;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.simulator.GeminiSimulator;
@@ -92,7 +93,7 @@ class TwoGatewayReplicasTest {
         SIM.addKey(A1, "pa").addKey(A2, "pa").addKey(B1, "pb").addKey(C1, "pc").addKey(P1, "pp");
         // Reset through replica a: its later stamps win everywhere, as an operator's reset would.
         for (String key : KEYS) {
-            store(a).setState(id(key), KeyState.Active.INSTANCE);
+            store(a).setOperatorState(id(key), KeyState.Active.INSTANCE);
             store(a).recordSuccess(id(key));
         }
         PROJECTS.forEach(project -> store(a).clearCooldowns(project));
@@ -202,6 +203,48 @@ class TwoGatewayReplicasTest {
         }
         assertThat(SIM.counters().forKey(A1)).isEqualTo(a1);
         assertThat(SIM.counters().forKey(B1)).isEqualTo(b1);
+    }
+
+    @Test
+    void anOperatorsDisableRemoveAndEnableActOnEveryReplicaAndSurviveARestart() {
+        KeyAdministration adminA = a.getBean(KeyAdministration.class);
+        assertThat(adminA.act(id(A1), "disable", "rotating it", "test").block().status()).isEqualTo(200);
+        assertThat(adminA.remove(id(A2), "test").status()).isEqualTo(200);
+        Await.until(Duration.ofSeconds(2), "disable and removal reach replica b",
+                () -> store(b).state(id(A1)) instanceof KeyState.Disabled
+                        && store(b).state(id(A2)) instanceof KeyState.Disabled);
+        // b's own evidence cannot bring them back
+        store(b).setState(id(A1), KeyState.Active.INSTANCE);
+        store(b).setState(id(A2), new KeyState.Quarantined(Instant.now(), "API_KEY_INVALID"));
+        assertThat(store(b).state(id(A1))).isInstanceOf(KeyState.Disabled.class);
+        assertThat(store(b).state(id(A2))).isInstanceOfSatisfying(KeyState.Disabled.class,
+                disabled -> assertThat(disabled.reason()).isEqualTo("removed by an operator"));
+
+        long a1 = SIM.counters().forKey(A1);
+        long a2 = SIM.counters().forKey(A2);
+        for (int i = 0; i < 10; i++) {
+            assertThat(post(b)).isEqualTo(200);
+        }
+
+        // the replica that removed A2 restarts: its configuration lists A2 again, the store keeps it out
+        a.close();
+        a = null;
+        a = startReplica();
+        assertThat(store(a).state(id(A1))).isInstanceOf(KeyState.Disabled.class);
+        assertThat(store(a).state(id(A2))).isInstanceOfSatisfying(KeyState.Disabled.class,
+                disabled -> assertThat(disabled.reason()).isEqualTo("removed by an operator"));
+        for (int i = 0; i < 10; i++) {
+            assertThat(post(a)).isEqualTo(200);
+        }
+        assertThat(SIM.counters().forKey(A1)).as("requests sent with the disabled key").isEqualTo(a1);
+        assertThat(SIM.counters().forKey(A2)).as("requests sent with the removed key").isEqualTo(a2);
+
+        KeyAdministration adminB = b.getBean(KeyAdministration.class);
+        assertThat(adminB.act(id(A1), "enable", null, "test").block().status()).isEqualTo(200);
+        assertThat(adminB.act(id(A2), "enable", null, "test").block().status()).isEqualTo(200);
+        Await.until(Duration.ofSeconds(2), "the enables reach replica a",
+                () -> store(a).state(id(A1)) instanceof KeyState.Active
+                        && store(a).state(id(A2)) instanceof KeyState.Active);
     }
 
     @Test

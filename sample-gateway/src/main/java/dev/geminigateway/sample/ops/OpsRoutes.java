@@ -6,6 +6,7 @@ import java.util.Map;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import reactor.core.publisher.Mono;
 
+import dev.geminigateway.admin.AdminToken;
 import dev.geminigateway.observability.GeminiKeysHealthIndicator;
 import dev.geminigateway.observability.KeyValidation;
 
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -30,9 +32,10 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
  * <ul>
  * <li>{@code GET /health}: 200 "OK" while the process serves (liveness; says nothing about keys);</li>
  * <li>{@code GET /health/detailed}: the key pool as JSON (per group counts by state, store kind and connection),
- * 503 when a group has no key left to serve; {@code ?validate=true} also probes every key with a cheap
- * {@code GET models}, at most a few at a time, and serves that result from cache for a while so the endpoint
- * cannot burn quota. Keys appear as id and masked form only;</li>
+ * 503 when a group has no key left to serve. Anyone may read the counts; {@code ?validate=true} lists keys (id and
+ * masked form) and so needs the admin token ({@code Authorization: Bearer}, 401 otherwise). It probes every key
+ * with a cheap {@code GET models}, at most a few at a time, and serves that result from cache for a while so the
+ * endpoint cannot burn quota;</li>
  * <li>{@code GET /metrics}: the Prometheus text, as {@code /actuator/prometheus};</li>
  * <li>{@code GET /admin}: the dashboard page ({@code static/admin/}).</li>
  * </ul>
@@ -45,18 +48,24 @@ public class OpsRoutes {
 
     @Bean
     RouterFunction<ServerResponse> opsRouterFunction(GeminiKeysHealthIndicator keysHealth, KeyValidation validation,
-            ObjectProvider<PrometheusMeterRegistry> prometheus) {
+            AdminToken adminToken, ObjectProvider<PrometheusMeterRegistry> prometheus) {
         Resource dashboard = new ClassPathResource("static/admin/index.html");
         return route(GET("/health"), request -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue("OK"))
-                .andRoute(GET("/health/detailed"), request -> detailed(request, keysHealth, validation))
+                .andRoute(GET("/health/detailed"), request -> detailed(request, keysHealth, validation, adminToken))
                 .andRoute(GET("/metrics"), request -> metrics(prometheus.getIfAvailable()))
                 .andRoute(GET("/admin").or(GET("/admin/")),
                         request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(dashboard));
     }
 
     private static Mono<ServerResponse> detailed(ServerRequest request, GeminiKeysHealthIndicator keysHealth,
-            KeyValidation validation) {
+            KeyValidation validation, AdminToken adminToken) {
         boolean validate = request.queryParam("validate").map(Boolean::parseBoolean).orElse(false);
+        if (validate && !adminToken.authorizes(request.headers().asHttpHeaders())) {
+            // the probe results name keys (masked) and each run costs upstream calls: operators only
+            return ServerResponse.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("error", "unauthorized", "message",
+                            "validate=true needs 'Authorization: Bearer <admin token>'"));
+        }
         return keysHealth.health().flatMap(health -> {
             Mono<Map<String, Object>> body = Mono.just(body(health));
             if (validate) {

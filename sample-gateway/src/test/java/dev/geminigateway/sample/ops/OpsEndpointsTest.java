@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import dev.geminigateway.store.KeyState;
 
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,10 +40,12 @@ class OpsEndpointsTest extends OpsGatewayTest {
     void validationProbesEveryKeyOnceAndServesTheCachedResultWithinItsTime() {
         long before = SIM.counters().total();
 
-        String first = client().get().uri("/health/detailed?validate=true").exchange().expectStatus().isOk()
+        String first = client().get().uri("/health/detailed?validate=true")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         long afterFirst = SIM.counters().total();
-        String second = client().get().uri("/health/detailed?validate=true").exchange().expectStatus().isOk()
+        String second = client().get().uri("/health/detailed?validate=true")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(afterFirst - before).as("one probe per key").isEqualTo(3);
@@ -51,6 +54,30 @@ class OpsEndpointsTest extends OpsGatewayTest {
         assertThat(second).contains("\"validation\"");
         assertThat(checkedAt(second)).isEqualTo(checkedAt(first));
         SECRETS.forEach(secret -> assertThat(first).doesNotContain(secret));
+    }
+
+    @Test
+    void validationListsKeysSoItNeedsTheAdminTokenAndAnonymousHealthShowsCountsOnly() {
+        long before = SIM.counters().total();
+
+        for (String authorization : new String[] { null, "Bearer wrong-admin-token-0123456789", "Bearer " + CLIENT_TOKEN }) {
+            WebTestClient.RequestHeadersSpec<?> request = client().get().uri("/health/detailed?validate=true");
+            if (authorization != null) {
+                request = request.header("Authorization", authorization);
+            }
+            request.exchange().expectStatus().isUnauthorized()
+                    .expectHeader().valueEquals("WWW-Authenticate", "Bearer")
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                    .expectBody().jsonPath("$.error").isEqualTo("unauthorized")
+                    .jsonPath("$.validation").doesNotExist();
+        }
+        assertThat(SIM.counters().total()).as("no probe for an anonymous caller").isEqualTo(before);
+
+        String anonymous = client().get().uri("/health/detailed").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(anonymous).contains("\"states\"").doesNotContain("\"keys\"", "\"masked\"", "\"id\"",
+                "\"validation\"");
+        registry.allKeys().forEach(key -> assertThat(anonymous).doesNotContain(key.id(), key.masked()));
     }
 
     @Test

@@ -65,7 +65,7 @@ public abstract class OpsGatewayTest {
         SIM.reset();
         SIM.addKey(ALPHA, "ops-alpha").addKey(BETA, "ops-beta").addKey(GAMMA, "ops-gamma", KeyStatus.INVALID);
         for (ApiKey key : registry.allKeys()) {
-            store.setState(key.id(), KeyState.Active.INSTANCE);
+            store.setOperatorState(key.id(), KeyState.Active.INSTANCE);
             store.recordSuccess(key.id());
             store.clearCooldowns(key.project());
         }
