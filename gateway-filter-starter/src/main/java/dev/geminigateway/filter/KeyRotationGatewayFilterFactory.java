@@ -41,6 +41,7 @@ import dev.geminigateway.web.GeminiExchangeAttributes;
 import dev.geminigateway.web.RequestBodyCache;
 import dev.geminigateway.web.RequestModel;
 import dev.geminigateway.web.Surface;
+import dev.geminigateway.web.UpstreamErrorScrubber;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -325,7 +326,7 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                 return passOn(answer);
             }
             discard();
-            if (kind.isQuota()) {
+            if (kind.skipsProject()) {
                 skippedProjects.add(key.project());
             }
             if (kind.isUpstreamTrouble()) {
@@ -391,7 +392,7 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             discard();
             ServerHttpResponse response = exchange.getResponse();
             response.setStatusCode(HttpStatusCode.valueOf(answer.status()));
-            byte[] bytes = clientBody(answer.body());
+            byte[] bytes = clientBody(UpstreamErrorScrubber.scrub(answer.body()));
             HttpHeaders headers = response.getHeaders();
             headers.remove(HttpHeaders.TRANSFER_ENCODING);
             headers.setContentType(MediaType.APPLICATION_JSON);
