@@ -13,6 +13,7 @@ import dev.geminigateway.health.SuspectKeyCheck;
 import dev.geminigateway.simulator.Fault;
 import dev.geminigateway.simulator.wire.ApiError;
 import dev.geminigateway.simulator.wire.GeminiErrors;
+import dev.geminigateway.simulator.wire.PermissionErrors;
 import dev.geminigateway.store.KeyState;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,13 +43,13 @@ class KeyVerdictEndToEndTest extends GatewayIntegrationTest {
 
     private static Map<String, ApiError> requestLevelAnswers() {
         Map<String, ApiError> answers = new LinkedHashMap<>();
-        answers.put("file of another project", GeminiErrors.fileDenied("abc123"));
-        answers.put("cached content of another project", GeminiErrors.cachedContentDenied());
-        answers.put("tuned model of another project", GeminiErrors.tunedModelDenied("mymodel"));
+        answers.put("file of another project", PermissionErrors.fileDenied("abc123"));
+        answers.put("cached content of another project", PermissionErrors.cachedContentDenied());
+        answers.put("tuned model of another project", PermissionErrors.tunedModelDenied("mymodel"));
         answers.put("model not found", GeminiErrors.modelNotFound(MODEL, "v1beta", "generateContent"));
         answers.put("unknown field", GeminiErrors.unknownField("frequency_penalty"));
         // Ambiguous: every key still lists models (the fault only hits generation), so the probe clears them.
-        answers.put("403 without a reason", GeminiErrors.permissionDenied());
+        answers.put("403 without a reason", PermissionErrors.permissionDenied());
         return answers;
     }
 
@@ -56,12 +57,12 @@ class KeyVerdictEndToEndTest extends GatewayIntegrationTest {
         Map<String, ApiError> answers = new LinkedHashMap<>();
         answers.put("invalid", GeminiErrors.invalidKey());
         answers.put("leaked", GeminiErrors.leakedKey());
-        answers.put("service blocked", GeminiErrors.apiKeyServiceBlocked(PROJECT_NUMBER, "GenerateContent"));
-        answers.put("ip blocked", GeminiErrors.ipAddressBlocked(PROJECT_NUMBER, "203.0.113.7"));
-        answers.put("referrer blocked", GeminiErrors.referrerBlocked(PROJECT_NUMBER));
-        answers.put("suspended", GeminiErrors.consumerSuspended(PROJECT_NUMBER, B1));
+        answers.put("service blocked", PermissionErrors.apiKeyServiceBlocked(PROJECT_NUMBER, "GenerateContent"));
+        answers.put("ip blocked", PermissionErrors.ipAddressBlocked(PROJECT_NUMBER, "203.0.113.7"));
+        answers.put("referrer blocked", PermissionErrors.referrerBlocked(PROJECT_NUMBER));
+        answers.put("suspended", PermissionErrors.consumerSuspended(PROJECT_NUMBER, B1));
         answers.put("service disabled", GeminiErrors.serviceDisabled(PROJECT_NUMBER));
-        answers.put("billing disabled", GeminiErrors.billingDisabled(PROJECT_NUMBER));
+        answers.put("billing disabled", PermissionErrors.billingDisabled(PROJECT_NUMBER));
         return answers;
     }
 
@@ -112,7 +113,7 @@ class KeyVerdictEndToEndTest extends GatewayIntegrationTest {
     @Test
     void anAmbiguous403FromAKeyThatCannotListModelsIsConfirmedByOneProbe() {
         // C1 is refused everything, its models listing included.
-        SIM.addFault(Fault.error(GeminiErrors.permissionDenied()).forKey(C1));
+        SIM.addFault(Fault.error(PermissionErrors.permissionDenied()).forKey(C1));
         int status = 0;
         for (int i = 0; i < 8 && SIM.counters().forKey(C1) == 0; i++) {
             status = client.post().uri(GENERATE).contentType(MediaType.APPLICATION_JSON).bodyValue(NATIVE_BODY)
@@ -139,7 +140,7 @@ class KeyVerdictEndToEndTest extends GatewayIntegrationTest {
 
         cleanSlate();
         for (String key : POOL) {
-            SIM.addFault(Fault.error(GeminiErrors.consumerSuspended(PROJECT_NUMBER, key)).forKey(key).forModel(MODEL));
+            SIM.addFault(Fault.error(PermissionErrors.consumerSuspended(PROJECT_NUMBER, key)).forKey(key).forModel(MODEL));
         }
         String openAiBody = client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(CHAT_BODY).exchange().expectStatus().isForbidden().expectBody(String.class)

@@ -15,6 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.geminigateway.simulator.wire.ApiError;
 import dev.geminigateway.simulator.wire.GeminiErrors;
 import dev.geminigateway.simulator.wire.Json;
+import dev.geminigateway.simulator.wire.PermissionErrors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,21 +35,21 @@ class KeyEvidenceClassificationTest {
         return Stream.of(
                 Arguments.of("invalid key", GeminiErrors.invalidKey(), OutcomeKind.KEY_INVALID),
                 Arguments.of("leaked", GeminiErrors.leakedKey(), OutcomeKind.KEY_FORBIDDEN),
-                Arguments.of("service blocked", GeminiErrors.apiKeyServiceBlocked(PROJECT, "GenerateContent"),
+                Arguments.of("service blocked", PermissionErrors.apiKeyServiceBlocked(PROJECT, "GenerateContent"),
                         OutcomeKind.KEY_FORBIDDEN),
-                Arguments.of("ip blocked", GeminiErrors.ipAddressBlocked(PROJECT, "203.0.113.7"),
+                Arguments.of("ip blocked", PermissionErrors.ipAddressBlocked(PROJECT, "203.0.113.7"),
                         OutcomeKind.KEY_FORBIDDEN),
-                Arguments.of("referrer blocked", GeminiErrors.referrerBlocked(PROJECT), OutcomeKind.KEY_FORBIDDEN),
-                Arguments.of("suspended", GeminiErrors.consumerSuspended(PROJECT, KEY), OutcomeKind.KEY_FORBIDDEN),
+                Arguments.of("referrer blocked", PermissionErrors.referrerBlocked(PROJECT), OutcomeKind.KEY_FORBIDDEN),
+                Arguments.of("suspended", PermissionErrors.consumerSuspended(PROJECT, KEY), OutcomeKind.KEY_FORBIDDEN),
                 Arguments.of("service disabled", GeminiErrors.serviceDisabled(PROJECT), OutcomeKind.PROJECT_DISABLED),
-                Arguments.of("billing disabled", GeminiErrors.billingDisabled(PROJECT), OutcomeKind.PROJECT_DISABLED),
-                Arguments.of("file", GeminiErrors.fileDenied("abc123"), OutcomeKind.RESOURCE_DENIED),
-                Arguments.of("cached content", GeminiErrors.cachedContentDenied(), OutcomeKind.RESOURCE_DENIED),
-                Arguments.of("tuned model", GeminiErrors.tunedModelDenied("mymodel"), OutcomeKind.RESOURCE_DENIED),
+                Arguments.of("billing disabled", PermissionErrors.billingDisabled(PROJECT), OutcomeKind.PROJECT_DISABLED),
+                Arguments.of("file", PermissionErrors.fileDenied("abc123"), OutcomeKind.RESOURCE_DENIED),
+                Arguments.of("cached content", PermissionErrors.cachedContentDenied(), OutcomeKind.RESOURCE_DENIED),
+                Arguments.of("tuned model", PermissionErrors.tunedModelDenied("mymodel"), OutcomeKind.RESOURCE_DENIED),
                 Arguments.of("model not found", GeminiErrors.modelNotFound("no-such-model", "v1beta", "generateContent"),
                         OutcomeKind.CLIENT_ERROR),
                 Arguments.of("unknown field", GeminiErrors.unknownField("frequency_penalty"), OutcomeKind.CLIENT_ERROR),
-                Arguments.of("bare 403", GeminiErrors.permissionDenied(), OutcomeKind.KEY_SUSPECT),
+                Arguments.of("bare 403", PermissionErrors.permissionDenied(), OutcomeKind.KEY_SUSPECT),
                 Arguments.of("no credential", GeminiErrors.missingKey(), OutcomeKind.KEY_SUSPECT));
     }
 
@@ -81,12 +82,12 @@ class KeyEvidenceClassificationTest {
     @Test
     void withoutDetailsTheMessageDecidesOrAProbeDoes() {
         assertThat(withoutDetails(GeminiErrors.leakedKey())).isEqualTo(OutcomeKind.KEY_FORBIDDEN);
-        assertThat(withoutDetails(GeminiErrors.consumerSuspended(PROJECT, KEY))).isEqualTo(OutcomeKind.KEY_FORBIDDEN);
+        assertThat(withoutDetails(PermissionErrors.consumerSuspended(PROJECT, KEY))).isEqualTo(OutcomeKind.KEY_FORBIDDEN);
         assertThat(withoutDetails(GeminiErrors.serviceDisabled(PROJECT))).isEqualTo(OutcomeKind.PROJECT_DISABLED);
-        assertThat(withoutDetails(GeminiErrors.billingDisabled(PROJECT))).isEqualTo(OutcomeKind.PROJECT_DISABLED);
-        assertThat(withoutDetails(GeminiErrors.apiKeyServiceBlocked(PROJECT, "GenerateContent")))
+        assertThat(withoutDetails(PermissionErrors.billingDisabled(PROJECT))).isEqualTo(OutcomeKind.PROJECT_DISABLED);
+        assertThat(withoutDetails(PermissionErrors.apiKeyServiceBlocked(PROJECT, "GenerateContent")))
                 .isEqualTo(OutcomeKind.KEY_SUSPECT);
-        assertThat(withoutDetails(GeminiErrors.referrerBlocked(PROJECT))).isEqualTo(OutcomeKind.KEY_SUSPECT);
+        assertThat(withoutDetails(PermissionErrors.referrerBlocked(PROJECT))).isEqualTo(OutcomeKind.KEY_SUSPECT);
         // A 400 without API_KEY_INVALID is about the request.
         assertThat(withoutDetails(GeminiErrors.invalidKey())).isEqualTo(OutcomeKind.CLIENT_ERROR);
     }

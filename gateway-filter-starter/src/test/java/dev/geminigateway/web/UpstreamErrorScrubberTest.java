@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import dev.geminigateway.simulator.wire.ApiError;
 import dev.geminigateway.simulator.wire.GeminiErrors;
 import dev.geminigateway.simulator.wire.Json;
+import dev.geminigateway.simulator.wire.PermissionErrors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,21 +41,21 @@ class UpstreamErrorScrubberTest {
 
     @Test
     void aSuspendedKeyIsNeverQuoted() {
-        String body = scrubbed(Json.compact(GeminiErrors.consumerSuspended(PROJECT, KEY).openAiBody()));
+        String body = scrubbed(Json.compact(PermissionErrors.consumerSuspended(PROJECT, KEY).openAiBody()));
         assertClean(body);
         assertThat(body).contains("Consumer 'api_key:[redacted]' has been suspended").contains("CONSUMER_SUSPENDED");
     }
 
     @Test
     void billingBlockedAndIpRestrictedBodiesAreClean() {
-        assertClean(scrubbed(Json.compact(GeminiErrors.billingDisabled(PROJECT).body())));
-        assertClean(scrubbed(Json.compact(GeminiErrors.apiKeyServiceBlocked(PROJECT, "GenerateContent").body())));
-        assertClean(scrubbed(Json.compact(GeminiErrors.ipAddressBlocked(PROJECT, "203.0.113.7").body())));
+        assertClean(scrubbed(Json.compact(PermissionErrors.billingDisabled(PROJECT).body())));
+        assertClean(scrubbed(Json.compact(PermissionErrors.apiKeyServiceBlocked(PROJECT, "GenerateContent").body())));
+        assertClean(scrubbed(Json.compact(PermissionErrors.ipAddressBlocked(PROJECT, "203.0.113.7").body())));
     }
 
     @Test
     void bodiesWithoutHintsKeepTheirMeaningAndNonJsonIsLeftAlone() {
-        String file = scrubbed(Json.compact(GeminiErrors.fileDenied("abc123").body()));
+        String file = scrubbed(Json.compact(PermissionErrors.fileDenied("abc123").body()));
         assertThat(file).contains("You do not have permission to access the File abc123 or it may not exist.");
         assertThat(scrubbed(Json.compact(GeminiErrors.quotaExceeded(java.util.List.of(), "gemini-2.5-flash", false,
                 java.time.Duration.ofSeconds(3)).body()))).contains("RESOURCE_EXHAUSTED");

@@ -7,6 +7,7 @@ import java.util.Objects;
 import dev.geminigateway.simulator.wire.ApiError;
 import dev.geminigateway.simulator.wire.GeminiErrors;
 import dev.geminigateway.simulator.wire.Json;
+import dev.geminigateway.simulator.wire.PermissionErrors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Fault.connectionReset().times(1)
  * Fault.latency(Duration.ofMillis(200))      // every matching request, on top of any other fault
  * Fault.midStreamError(3)                    // 503 error tail after 3 events, streaming requests only
- * Fault.error(GeminiErrors.fileDenied("abc")) // a given status and body, verbatim (wrapped on the OpenAI surface)
+ * Fault.error(PermissionErrors.fileDenied("abc")) // a given status and body, verbatim (wrapped on the OpenAI surface)
  * </pre>
  * Without {@link #times(int)} a fault applies to every matching request until {@code reset()}.
  * A fault matches when its key (the credential as received) and model filters match and, if a probability is
@@ -89,7 +90,8 @@ public final class Fault {
 
     /**
      * Answers with this status and body, verbatim: a native {@code {"error":…}} object, which the OpenAI surface
-     * wraps in a one-element list as Gemini does. The bodies Gemini really sends are in {@link GeminiErrors}.
+     * wraps in a one-element list as Gemini does. The bodies Gemini really sends are in {@link GeminiErrors}
+     * and {@link PermissionErrors}.
      */
     public static Fault error(ApiError error) {
         Objects.requireNonNull(error, "error");

@@ -45,7 +45,7 @@ class FaultTest extends SimulatorTestBase {
 
     @Test
     void errorFaultAnswersItsBodyVerbatimOnBothSurfacesAndSparesTheModelsListing() {
-        sim.addFault(Fault.error(dev.geminigateway.simulator.wire.GeminiErrors.fileDenied("abc123"))
+        sim.addFault(Fault.error(dev.geminigateway.simulator.wire.PermissionErrors.fileDenied("abc123"))
                 .forModel("gemini-2.5-flash"));
 
         HttpResponse<String> nativeAnswer = generate("k1");

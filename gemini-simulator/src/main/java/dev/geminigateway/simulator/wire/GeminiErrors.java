@@ -12,7 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** Gemini's error bodies, verbatim where a real body is known (marked [unverified] where not). */
 public final class GeminiErrors {
 
-    private static final String SERVICE = "generativelanguage.googleapis.com";
+    static final String SERVICE = "generativelanguage.googleapis.com";
     private static final String RATE_LIMITS_DOC = "https://ai.google.dev/gemini-api/docs/rate-limits";
 
     private GeminiErrors() {
@@ -63,84 +63,6 @@ public final class GeminiErrors {
         metadata.put("service", SERVICE);
         metadata.put("consumer", "projects/" + projectNumber);
         return wrap(403, error);
-    }
-
-    /** The API key's restrictions exclude the Generative Language API (seen on StreamGenerateContent). */
-    public static ApiError apiKeyServiceBlocked(String projectNumber, String method) {
-        String message = "Requests to this API " + SERVICE + " method google.ai.generativelanguage.v1beta."
-                + "GenerativeService." + method + " are blocked.";
-        ObjectNode error = error(403, message, "PERMISSION_DENIED");
-        ArrayNode details = error.putArray("details");
-        ObjectNode metadata = errorInfo(details, "API_KEY_SERVICE_BLOCKED", projectNumber);
-        metadata.put("apiName", SERVICE);
-        metadata.put("methodName", "google.ai.generativelanguage.v1beta.GenerativeService." + method);
-        localized(details, message);
-        return wrap(403, error);
-    }
-
-    /** The key is suspended; Google's message and containerInfo quote the key itself. */
-    public static ApiError consumerSuspended(String projectNumber, String key) {
-        String message = "Permission denied: Consumer 'api_key:" + key + "' has been suspended.";
-        ObjectNode error = error(403, message, "PERMISSION_DENIED");
-        ArrayNode details = error.putArray("details");
-        errorInfo(details, "CONSUMER_SUSPENDED", projectNumber).put("containerInfo", "api_key:" + key);
-        localized(details, message);
-        return wrap(403, error);
-    }
-
-    /** The project's billing is off. Message as Google sends it; the details follow SERVICE_DISABLED [unverified]. */
-    public static ApiError billingDisabled(String projectNumber) {
-        String url = "https://console.developers.google.com/billing/enable?project=" + projectNumber;
-        ObjectNode error = error(403, "This API method requires billing to be enabled. Please enable billing on"
-                + " project #" + projectNumber + " by visiting " + url + " then retry. If you enabled billing for"
-                + " this project recently, wait a few minutes for the action to propagate to our systems and retry.",
-                "PERMISSION_DENIED");
-        ArrayNode details = error.putArray("details");
-        ObjectNode help = details.addObject();
-        help.put("@type", "type.googleapis.com/google.rpc.Help");
-        ObjectNode link = help.putArray("links").addObject();
-        link.put("description", "Google developers console billing");
-        link.put("url", url);
-        errorInfo(details, "BILLING_DISABLED", projectNumber);
-        return wrap(403, error);
-    }
-
-    /** The key's IP restriction excludes the caller; the message quotes the caller's address. */
-    public static ApiError ipAddressBlocked(String projectNumber, String callerIp) {
-        String message = "The provided API key has an IP address restriction. The originating IP address of the"
-                + " call (" + callerIp + ") violates this restriction.";
-        ObjectNode error = error(403, message, "PERMISSION_DENIED");
-        errorInfo(error.putArray("details"), "API_KEY_IP_ADDRESS_BLOCKED", projectNumber);
-        return wrap(403, error);
-    }
-
-    /** The key's HTTP referrer restriction excludes the caller (a server sends no referrer). */
-    public static ApiError referrerBlocked(String projectNumber) {
-        ObjectNode error = error(403, "Requests from referer <empty> are blocked.", "PERMISSION_DENIED");
-        errorInfo(error.putArray("details"), "API_KEY_HTTP_REFERRER_BLOCKED", projectNumber);
-        return wrap(403, error);
-    }
-
-    /** A file the key's project cannot read (another project's, expired, or never uploaded): no details. */
-    public static ApiError fileDenied(String fileId) {
-        return wrap(403, error(403, "You do not have permission to access the File " + fileId
-                + " or it may not exist.", "PERMISSION_DENIED"));
-    }
-
-    /** A {@code cachedContents/…} of another project, or one that expired. */
-    public static ApiError cachedContentDenied() {
-        return wrap(403, error(403, "CachedContent not found (or permission denied)", "PERMISSION_DENIED"));
-    }
-
-    /** A tuned model of another project. */
-    public static ApiError tunedModelDenied(String name) {
-        return wrap(403, error(403, "You do not have permission to access tuned model tunedModels/" + name,
-                "PERMISSION_DENIED"));
-    }
-
-    /** A 403 that names no cause at all (Google's generic text). */
-    public static ApiError permissionDenied() {
-        return wrap(403, error(403, "The caller does not have permission", "PERMISSION_DENIED"));
     }
 
     /**
@@ -279,26 +201,7 @@ public final class GeminiErrors {
         return seconds.stripTrailingZeros().toPlainString();
     }
 
-    /** Adds an ErrorInfo with Google's usual metadata; returns the metadata for more entries. */
-    private static ObjectNode errorInfo(ArrayNode details, String reason, String projectNumber) {
-        ObjectNode info = details.addObject();
-        info.put("@type", "type.googleapis.com/google.rpc.ErrorInfo");
-        info.put("reason", reason);
-        info.put("domain", "googleapis.com");
-        ObjectNode metadata = info.putObject("metadata");
-        metadata.put("consumer", "projects/" + projectNumber);
-        metadata.put("service", SERVICE);
-        return metadata;
-    }
-
-    private static void localized(ArrayNode details, String message) {
-        ObjectNode localized = details.addObject();
-        localized.put("@type", "type.googleapis.com/google.rpc.LocalizedMessage");
-        localized.put("locale", "en-US");
-        localized.put("message", message);
-    }
-
-    private static ObjectNode error(int code, String message, String status) {
+    static ObjectNode error(int code, String message, String status) {
         ObjectNode error = Json.object();
         error.put("code", code);
         error.put("message", message);
@@ -306,7 +209,7 @@ public final class GeminiErrors {
         return error;
     }
 
-    private static ApiError wrap(int httpStatus, ObjectNode error) {
+    static ApiError wrap(int httpStatus, ObjectNode error) {
         ObjectNode body = Json.object();
         body.set("error", error);
         return new ApiError(httpStatus, body);
