@@ -46,7 +46,7 @@ public class SuspectKeyCheck {
                         .defaultIfEmpty(false).cache(), now.plus(verdictTtl))).refused();
     }
 
-    /** Drops every verdict, for a key set that starts over (tests, an operator's reset). */
+    /** Drops every verdict, so the next suspicion probes afresh (a test that starts the key set over). */
     public void forget() {
         verdicts.clear();
     }

@@ -100,7 +100,7 @@ class KeyVerdictEndToEndTest extends GatewayIntegrationTest {
                 postNative(GENERATE).expectStatus().isOk();
             }
             assertThat(store.state(id(B1))).as(row.getKey()).isInstanceOf(KeyState.Quarantined.class);
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 4; i++) {
                 postNative(GENERATE).expectStatus().isOk();
             }
             assertThat(SIM.counters().forKey(B1)).as(row.getKey()).isEqualTo(1);
