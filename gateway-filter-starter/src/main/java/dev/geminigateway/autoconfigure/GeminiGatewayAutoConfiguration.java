@@ -14,7 +14,11 @@ import dev.geminigateway.filter.KeyHealthFeedbackGatewayFilterFactory;
 import dev.geminigateway.filter.KeyRotationGatewayFilterFactory;
 import dev.geminigateway.health.KeyHealthRecorder;
 import dev.geminigateway.health.KeyProber;
+<<<<<<< HEAD
 import dev.geminigateway.health.OpenStreams;
+=======
+import dev.geminigateway.health.SuspectKeyCheck;
+>>>>>>> h2-verdicts
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
@@ -100,9 +104,17 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeyHealthRecorder geminiKeyHealthRecorder(KeyStateStore store, Clock clock, GeminiGatewayProperties properties) {
+    KeyHealthRecorder geminiKeyHealthRecorder(KeyStateStore store, Clock clock, GeminiGatewayProperties properties,
+            SuspectKeyCheck suspects) {
         return new KeyHealthRecorder(store, clock, properties.bench().failureThreshold(), properties.bench().duration(),
-                properties.rotation().quotaJitter());
+                properties.rotation().quotaJitter(), suspects);
+    }
+
+    /** A suspect 403's probe verdict is shared for a minute: a burst of them costs one models listing per key. */
+    @Bean
+    @ConditionalOnMissingBean
+    SuspectKeyCheck geminiSuspectKeyCheck(KeyProber prober, Clock clock) {
+        return new SuspectKeyCheck(prober::status, clock, java.time.Duration.ofMinutes(1));
     }
 
     @Bean

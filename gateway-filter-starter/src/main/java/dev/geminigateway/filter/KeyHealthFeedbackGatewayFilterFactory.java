@@ -59,10 +59,11 @@ public class KeyHealthFeedbackGatewayFilterFactory extends AbstractGatewayFilter
         return new OrderedGatewayFilter((exchange, chain) -> {
             Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
             AttemptObserver.register(exchange, (ex, attempt) -> {
-                recorder.record(attempt);
+                // Before recording: a suspect 403 is confirmed by a probe, which must go where the attempt went.
                 if (route != null) {
                     prober.rememberUpstream(attempt.group(), baseOf(route.getUri()));
                 }
+                recorder.record(attempt);
             });
             Surface surface = GatewayErrors.surfaceOf(exchange);
             exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.SURFACE, surface);

@@ -18,9 +18,11 @@ import dev.geminigateway.store.KeyState;
 import dev.geminigateway.store.KeyStateStore;
 
 /**
- * Turns each attempt's outcome into key and project state (DESIGN.md sections 4 and 5): quarantine for a bad key,
- * a cooldown of the project for the model on a quota 429, a bench after repeated failures that are the key's own,
- * and nothing at all for shared-capacity 429s or an upstream storm, so that a Gemini outage never empties the pool.
+ * Turns each attempt's outcome into key and project state: quarantine on key-level evidence only (a suspect 403
+ * first needs a failed probe), a cooldown of the project for the model on a quota 429, a bench after repeated
+ * failures that are the key's own, and nothing at all for request or resource errors, shared-capacity 429s or an
+ * upstream storm, so that neither a client nor a Gemini outage can empty the pool. A key an operator disabled is
+ * never changed.
  */
 public class KeyHealthRecorder {
 
@@ -39,21 +41,30 @@ public class KeyHealthRecorder {
     private final int benchThreshold;
     private final Duration benchDuration;
     private final Duration quotaJitter;
+    private final SuspectKeyCheck suspects;
     private final Map<String, Double> successRate = new ConcurrentHashMap<>();
 
     public KeyHealthRecorder(KeyStateStore store, Clock clock, int benchThreshold, Duration benchDuration,
-            Duration quotaJitter) {
+            Duration quotaJitter, SuspectKeyCheck suspects) {
         this.store = store;
         this.clock = clock;
         this.benchThreshold = benchThreshold;
         this.benchDuration = benchDuration;
         this.quotaJitter = quotaJitter;
+        this.suspects = suspects;
     }
 
     public void record(AttemptRecord attempt) {
         ApiKey key = attempt.key();
         UpstreamOutcome outcome = attempt.outcome();
         Instant now = clock.instant();
+        if (disabled(key)) {
+            // An operator's DISABLED is sticky: the key is left as it is; only what Gemini said of the project counts.
+            if (outcome.kind().isQuota()) {
+                coolProject(attempt, outcome);
+            }
+            return;
+        }
         switch (outcome.kind()) {
             case SUCCESS -> {
                 store.recordSuccess(key.id());
@@ -62,16 +73,15 @@ public class KeyHealthRecorder {
                 }
                 successRate.merge(attempt.group() + '/' + attempt.model(), 1.0, (old, one) -> old * (1 - ALPHA) + ALPHA);
             }
-            case KEY_INVALID, KEY_FORBIDDEN -> {
-                store.setState(key.id(), new KeyState.Quarantined(now, outcome.reason()));
-                log.warn("Key " + key.id() + " (" + key.masked() + ") quarantined: " + outcome.reason());
-            }
-            case MINUTE_QUOTA, TOKEN_QUOTA, DAY_QUOTA, MODEL_UNAVAILABLE -> {
-                Instant until = outcome.coolUntil().plus(jitter());
-                store.coolDown(new Cooldown(key.project(), attempt.model(), until, outcome.reason()));
-                log.info("Project " + key.project() + " cooling for " + attempt.model() + " until " + until + ": "
-                        + outcome.reason());
-            }
+            case KEY_INVALID, KEY_FORBIDDEN, PROJECT_DISABLED -> quarantine(key, now, outcome.reason());
+            case KEY_SUSPECT -> suspects.refused(key)
+                    .filter(Boolean::booleanValue)
+                    .subscribe(refused -> {
+                        if (!disabled(key)) {
+                            quarantine(key, clock.instant(), outcome.reason() + "; its models listing was refused too");
+                        }
+                    });
+            case MINUTE_QUOTA, TOKEN_QUOTA, DAY_QUOTA, MODEL_UNAVAILABLE -> coolProject(attempt, outcome);
             case SERVER_ERROR, TRANSPORT -> {
                 double before = successRate.getOrDefault(attempt.group() + '/' + attempt.model(), 1.0);
                 successRate.put(attempt.group() + '/' + attempt.model(), before * (1 - ALPHA));
@@ -79,10 +89,27 @@ public class KeyHealthRecorder {
                     countOwnFailure(key, outcome, now);
                 }
             }
-            case CAPACITY, CLIENT_ERROR -> {
+            case CAPACITY, CLIENT_ERROR, RESOURCE_DENIED -> {
                 // Not the key's fault: no penalty.
             }
         }
+    }
+
+    private void quarantine(ApiKey key, Instant now, String reason) {
+        store.setState(key.id(), new KeyState.Quarantined(now, reason));
+        log.warn("Key " + key.id() + " (" + key.masked() + ") quarantined: " + reason);
+    }
+
+    private void coolProject(AttemptRecord attempt, UpstreamOutcome outcome) {
+        ApiKey key = attempt.key();
+        Instant until = outcome.coolUntil().plus(jitter());
+        store.coolDown(new Cooldown(key.project(), attempt.model(), until, outcome.reason()));
+        log.info("Project " + key.project() + " cooling for " + attempt.model() + " until " + until + ": "
+                + outcome.reason());
+    }
+
+    private boolean disabled(ApiKey key) {
+        return store.state(key.id()) instanceof KeyState.Disabled;
     }
 
     private void countOwnFailure(ApiKey key, UpstreamOutcome outcome, Instant now) {

@@ -49,6 +49,8 @@ public class KeyProber {
         return Flux.fromIterable(registry.allKeys())
                 .filter(key -> store.state(key.id()) instanceof KeyState.Quarantined)
                 .flatMap(key -> probe(key).filter(ok -> ok).map(ok -> key), 4)
+                // Only a key still quarantined comes back: one an operator disabled meanwhile stays disabled.
+                .filter(key -> store.state(key.id()) instanceof KeyState.Quarantined)
                 .doOnNext(key -> {
                     store.setState(key.id(), KeyState.Active.INSTANCE);
                     store.recordSuccess(key.id());
@@ -59,11 +61,16 @@ public class KeyProber {
 
     /** One cheap authenticated call with this key: true when Gemini accepts it. */
     public Mono<Boolean> probe(ApiKey key) {
+        return status(key).map(code -> code == 200);
+    }
+
+    /** The HTTP status Gemini answers this key's models listing with; 0 when no answer came. */
+    public Mono<Integer> status(ApiKey key) {
         URI base = configuredBase != null ? configuredBase : upstreamByGroup.getOrDefault(key.group(), GOOGLE);
         return http.headers(h -> h.set(Surface.GOOGLE_KEY_HEADER, key.secret()))
                 .get()
                 .uri(base.resolve("/v1beta/models?pageSize=1").toString())
-                .responseSingle((response, body) -> body.then(Mono.just(response.status().code() == 200)))
-                .onErrorReturn(false);
+                .responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
+                .onErrorReturn(0);
     }
 }

@@ -9,9 +9,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Classifies an upstream answer by the body Gemini sent, not by the status alone (DESIGN.md section 5,
- * gemini-wire.md section 2): {@code details[].reason} for keys, {@code QuotaFailure.quotaId} and
- * {@code quotaValue} for quotas, {@code RetryInfo.retryDelay} for how long. The OpenAI surface wraps the same
+ * Classifies an upstream answer by the body Gemini sent, not by the status alone: {@code details[].reason} for
+ * keys ({@link KeyEvidence}), {@code QuotaFailure.quotaId} and {@code quotaValue} for quotas,
+ * {@code RetryInfo.retryDelay} for how long. A 403 is the key's fault only with key-level evidence; one about a
+ * resource is the request's, and one that says neither is only a suspicion. The OpenAI surface wraps the same
  * body in a one-element list; that list is unwrapped first.
  */
 public class GeminiErrorClassifier {
@@ -35,13 +36,20 @@ public class GeminiErrorClassifier {
         }
         JsonNode error = errorOf(body);
         String message = error == null ? "" : error.path("message").asString("");
+        if (status >= 400 && status < 500 && status != 429) {
+            UpstreamOutcome keyLevel = KeyEvidence.of(status, error, message);
+            if (keyLevel != null) {
+                return keyLevel;
+            }
+            if (KeyEvidence.namesResource(message)) {
+                return UpstreamOutcome.of(OutcomeKind.RESOURCE_DENIED, status, "resource denied or not found");
+            }
+        }
         return switch (status) {
-            case 400 -> hasReason(error, "API_KEY_INVALID")
-                    ? UpstreamOutcome.of(OutcomeKind.KEY_INVALID, status, "API key invalid")
-                    : UpstreamOutcome.of(OutcomeKind.CLIENT_ERROR, status, reasonOrStatus(error, "bad request"));
+            case 400 -> UpstreamOutcome.of(OutcomeKind.CLIENT_ERROR, status, reasonOrStatus(error, "bad request"));
             // 401 means the credential was sent the wrong way (e.g. Bearer on a native path): a gateway bug, not a bad key.
             case 401 -> UpstreamOutcome.of(OutcomeKind.CLIENT_ERROR, status, "unauthenticated");
-            case 403 -> UpstreamOutcome.of(OutcomeKind.KEY_FORBIDDEN, status, forbiddenReason(error, message));
+            case 403 -> UpstreamOutcome.of(OutcomeKind.KEY_SUSPECT, status, "permission denied without a reason");
             case 429 -> quota(status, error, message);
             case 408 -> UpstreamOutcome.of(OutcomeKind.TRANSPORT, status, "upstream request timeout");
             default -> status >= 500
@@ -70,7 +78,7 @@ public class GeminiErrorClassifier {
             }
         }
         if (violation == null && !legacyRateLimit) {
-            // No QuotaFailure: shared capacity or throttling, not this project's quota (gemini-wire.md 2.6).
+            // No QuotaFailure: shared capacity or throttling, not this project's quota.
             return new UpstreamOutcome(OutcomeKind.CAPACITY, status, null, -1, null,
                     message.isEmpty() ? "resource exhausted" : "capacity: " + truncate(message));
         }
@@ -142,28 +150,6 @@ public class GeminiErrorClassifier {
         }
         int end = message.indexOf('s', at + 9);
         return end < 0 ? null : parseDuration(message.substring(at + 9, end + 1));
-    }
-
-    private static boolean hasReason(JsonNode error, String reason) {
-        if (error == null) {
-            return false;
-        }
-        for (JsonNode detail : error.path("details")) {
-            if (reason.equals(detail.path("reason").asString(null))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String forbiddenReason(JsonNode error, String message) {
-        if (hasReason(error, "SERVICE_DISABLED")) {
-            return "Generative Language API disabled for the project";
-        }
-        if (message.contains("leaked")) {
-            return "key reported as leaked";
-        }
-        return "permission denied";
     }
 
     private static String reasonOrStatus(JsonNode error, String fallback) {

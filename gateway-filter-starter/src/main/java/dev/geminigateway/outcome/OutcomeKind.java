@@ -1,13 +1,31 @@
 package dev.geminigateway.outcome;
 
-/** What one upstream attempt told us, following DESIGN.md section 5. */
+/**
+ * What one upstream attempt told us. Only key-level evidence (an ErrorInfo reason about the key or its project,
+ * the "leaked" message) or a quota reason changes any state; an answer about the request or a resource never does.
+ */
 public enum OutcomeKind {
     /** 2xx. */
     SUCCESS(false, false),
-    /** 400 API_KEY_INVALID: the key is wrong, expired or unknown. */
+    /** ErrorInfo reason API_KEY_INVALID (a 400, sometimes a 403): the key is wrong, expired or unknown. */
     KEY_INVALID(true, true),
-    /** 403: leaked, API disabled, or no permission. */
+    /**
+     * Evidence about the key itself: reported as leaked, API_KEY_SERVICE_BLOCKED, API_KEY_IP_ADDRESS_BLOCKED,
+     * API_KEY_HTTP_REFERRER_BLOCKED, CONSUMER_SUSPENDED.
+     */
     KEY_FORBIDDEN(true, true),
+    /** SERVICE_DISABLED or BILLING_DISABLED: the key's project cannot use the API, so no key of it can serve. */
+    PROJECT_DISABLED(true, true),
+    /**
+     * A 403 that names neither the key nor a resource. Not retried (it may well be the request's fault) and no
+     * state changes until a cheap probe with that key confirms it cannot even list models.
+     */
+    KEY_SUSPECT(false, false),
+    /**
+     * A 400/403/404 about a file, cached content or tuned model the key's project cannot see: the request's
+     * fault. Returned as is, tried on no other key, and no key changes state.
+     */
+    RESOURCE_DENIED(false, false),
     /** 429 with a per-minute request quotaId: the project is out of requests for this model this minute. */
     MINUTE_QUOTA(true, false),
     /** 429 with a per-day quotaId: out until midnight America/Los_Angeles. */
@@ -38,9 +56,19 @@ public enum OutcomeKind {
         return retryable;
     }
 
-    /** The key itself is unusable until an operator or a probe says otherwise. */
+    /** Key-level evidence: the key itself is unusable until an operator or a probe says otherwise. */
     public boolean quarantines() {
         return keyFault;
+    }
+
+    /** Ambiguous: the key changes state only if a probe with it fails too. */
+    public boolean confirmsByProbe() {
+        return this == KEY_SUSPECT;
+    }
+
+    /** No other key of the same project can do better for this request: the rotation moves to another project. */
+    public boolean skipsProject() {
+        return isQuota() || this == PROJECT_DISABLED;
     }
 
     public boolean isQuota() {

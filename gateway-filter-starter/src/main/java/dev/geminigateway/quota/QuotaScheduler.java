@@ -130,9 +130,10 @@ public class QuotaScheduler {
      */
     public static boolean countedByGemini(UpstreamOutcome outcome, Throwable error) {
         return switch (outcome.kind()) {
-            case SUCCESS, CLIENT_ERROR, SERVER_ERROR -> true;
+            case SUCCESS, CLIENT_ERROR, RESOURCE_DENIED, KEY_SUSPECT, SERVER_ERROR -> true;
             case TRANSPORT -> !(error instanceof ConnectException || (error != null && error.getCause() instanceof ConnectException));
-            case MINUTE_QUOTA, DAY_QUOTA, TOKEN_QUOTA, MODEL_UNAVAILABLE, CAPACITY, KEY_INVALID, KEY_FORBIDDEN -> false;
+            case MINUTE_QUOTA, DAY_QUOTA, TOKEN_QUOTA, MODEL_UNAVAILABLE, CAPACITY, KEY_INVALID, KEY_FORBIDDEN,
+                    PROJECT_DISABLED -> false;
         };
     }
 

@@ -195,7 +195,7 @@ final class AttemptLoop {
             return answer(answer);
         }
         UpstreamResponse.discard(exchange);
-        if (kind.isQuota()) {
+        if (kind.skipsProject()) {
             skippedProjects.add(key.project());
         }
         if (kind.isUpstreamTrouble()) {

@@ -33,7 +33,7 @@ public final class ErrorAnswers {
     public Mono<Void> passOn(ServerWebExchange exchange, int status, byte[] upstreamBody) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatusCode.valueOf(status));
-        byte[] bytes = clientBody(exchange, upstreamBody);
+        byte[] bytes = clientBody(exchange, UpstreamErrorScrubber.scrub(upstreamBody));
         HttpHeaders headers = response.getHeaders();
         headers.remove(HttpHeaders.TRANSFER_ENCODING);
         headers.setContentType(MediaType.APPLICATION_JSON);

@@ -76,8 +76,10 @@ class GeminiErrorClassifierTest {
                 {"error": {"code": 403, "message": "Generative Language API has not been used in project 1 before or it is disabled.",
                   "status": "PERMISSION_DENIED",
                   "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED", "domain": "googleapis.com"}]}}""");
-        assertThat(disabled.kind()).isEqualTo(OutcomeKind.KEY_FORBIDDEN);
-        assertThat(disabled.reason()).contains("disabled");
+        // A disabled API is the project's state, not only the key's: its own kind, so the rotation skips the project.
+        assertThat(disabled.kind()).isEqualTo(OutcomeKind.PROJECT_DISABLED);
+        assertThat(disabled.reason()).contains("SERVICE_DISABLED");
+        assertThat(OutcomeKind.PROJECT_DISABLED.quarantines()).isTrue();
         assertThat(OutcomeKind.KEY_FORBIDDEN.quarantines()).isTrue();
     }
 

@@ -1,7 +1,15 @@
 package dev.geminigateway.simulator;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+
+import dev.geminigateway.simulator.wire.ApiError;
+import dev.geminigateway.simulator.wire.GeminiErrors;
+import dev.geminigateway.simulator.wire.Json;
+import dev.geminigateway.simulator.wire.PermissionErrors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A fault to inject, immutable and built fluently:
@@ -12,6 +20,7 @@ import java.util.Objects;
  * Fault.connectionReset().times(1)
  * Fault.latency(Duration.ofMillis(200))      // every matching request, on top of any other fault
  * Fault.midStreamError(3)                    // 503 error tail after 3 events, streaming requests only
+ * Fault.error(PermissionErrors.fileDenied("abc")) // a given status and body, verbatim (wrapped on the OpenAI surface)
  * </pre>
  * Without {@link #times(int)} a fault applies to every matching request until {@code reset()}.
  * A fault matches when its key (the credential as received) and model filters match and, if a probability is
@@ -20,7 +29,7 @@ import java.util.Objects;
 public final class Fault {
 
     /** What the fault does. */
-    public enum Kind { STATUS, BARE_429, CONNECTION_RESET, LATENCY, MID_STREAM_ERROR }
+    public enum Kind { STATUS, BARE_429, CONNECTION_RESET, LATENCY, MID_STREAM_ERROR, ERROR }
 
     public static final int UNLIMITED = -1;
 
@@ -32,9 +41,10 @@ public final class Fault {
     private final double probability;
     private final Duration latency;
     private final int afterEvents;
+    private final ApiError error;
 
     private Fault(Kind kind, int status, String key, String model, int times, double probability,
-                  Duration latency, int afterEvents) {
+                  Duration latency, int afterEvents, ApiError error) {
         this.kind = kind;
         this.status = status;
         this.key = key;
@@ -43,6 +53,7 @@ public final class Fault {
         this.probability = probability;
         this.latency = latency;
         this.afterEvents = afterEvents;
+        this.error = error;
     }
 
     /** 500, 503 or 504 with Gemini's body (wire 2.7); other codes get a generic Status body. */
@@ -50,23 +61,23 @@ public final class Fault {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("fault status must be 4xx or 5xx: " + status);
         }
-        return new Fault(Kind.STATUS, status, null, null, UNLIMITED, 1.0, Duration.ZERO, 0);
+        return new Fault(Kind.STATUS, status, null, null, UNLIMITED, 1.0, Duration.ZERO, 0, null);
     }
 
     /** 429 "Resource has been exhausted (e.g. check quota)." without details: shared capacity (wire 2.6). */
     public static Fault bare429() {
-        return new Fault(Kind.BARE_429, 429, null, null, UNLIMITED, 1.0, Duration.ZERO, 0);
+        return new Fault(Kind.BARE_429, 429, null, null, UNLIMITED, 1.0, Duration.ZERO, 0, null);
     }
 
     /** The socket is closed (RST) without any response. */
     public static Fault connectionReset() {
-        return new Fault(Kind.CONNECTION_RESET, 0, null, null, UNLIMITED, 1.0, Duration.ZERO, 0);
+        return new Fault(Kind.CONNECTION_RESET, 0, null, null, UNLIMITED, 1.0, Duration.ZERO, 0, null);
     }
 
     /** Delays the response (first byte) by the given time. */
     public static Fault latency(Duration latency) {
         Objects.requireNonNull(latency, "latency");
-        return new Fault(Kind.LATENCY, 0, null, null, UNLIMITED, 1.0, latency, 0);
+        return new Fault(Kind.LATENCY, 0, null, null, UNLIMITED, 1.0, latency, 0, null);
     }
 
     /** After {@code afterEvents} stream events, a 503 error tail in the surface's own form, then the end. */
@@ -74,36 +85,59 @@ public final class Fault {
         if (afterEvents < 0) {
             throw new IllegalArgumentException("afterEvents must be >= 0");
         }
-        return new Fault(Kind.MID_STREAM_ERROR, 503, null, null, UNLIMITED, 1.0, Duration.ZERO, afterEvents);
+        return new Fault(Kind.MID_STREAM_ERROR, 503, null, null, UNLIMITED, 1.0, Duration.ZERO, afterEvents, null);
+    }
+
+    /**
+     * Answers with this status and body, verbatim: a native {@code {"error":…}} object, which the OpenAI surface
+     * wraps in a one-element list as Gemini does. The bodies Gemini really sends are in {@link GeminiErrors}
+     * and {@link PermissionErrors}.
+     */
+    public static Fault error(ApiError error) {
+        Objects.requireNonNull(error, "error");
+        return new Fault(Kind.ERROR, error.httpStatus(), null, null, UNLIMITED, 1.0, Duration.ZERO, 0,
+                new ApiError(error.httpStatus(), error.body().deepCopy()));
+    }
+
+    /** {@link #error(ApiError)} from a status and a JSON body as text. */
+    public static Fault error(int status, String body) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("fault status must be 4xx or 5xx: " + status);
+        }
+        JsonNode json = Json.parseOrNull(body.getBytes(StandardCharsets.UTF_8));
+        if (!(json instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("an error body must be a JSON object");
+        }
+        return error(new ApiError(status, object));
     }
 
     public Fault forKey(String key) {
-        return new Fault(kind, status, key, model, times, probability, latency, afterEvents);
+        return new Fault(kind, status, key, model, times, probability, latency, afterEvents, error);
     }
 
     /** Model name as in the path or body, with or without "models/". */
     public Fault forModel(String model) {
         String bare = model != null && model.startsWith("models/") ? model.substring(7) : model;
-        return new Fault(kind, status, key, bare, times, probability, latency, afterEvents);
+        return new Fault(kind, status, key, bare, times, probability, latency, afterEvents, error);
     }
 
     public Fault times(int times) {
         if (times < 1) {
             throw new IllegalArgumentException("times must be >= 1");
         }
-        return new Fault(kind, status, key, model, times, probability, latency, afterEvents);
+        return new Fault(kind, status, key, model, times, probability, latency, afterEvents, error);
     }
 
     public Fault probability(double probability) {
         if (probability < 0 || probability > 1) {
             throw new IllegalArgumentException("probability must be within [0, 1]");
         }
-        return new Fault(kind, status, key, model, times, probability, latency, afterEvents);
+        return new Fault(kind, status, key, model, times, probability, latency, afterEvents, error);
     }
 
     /** The status of a mid-stream error tail (default 503). */
     public Fault withStatus(int status) {
-        return new Fault(kind, status, key, model, times, probability, latency, afterEvents);
+        return new Fault(kind, status, key, model, times, probability, latency, afterEvents, error);
     }
 
     public Kind kind() { return kind; }
@@ -122,6 +156,9 @@ public final class Fault {
     public Duration latency() { return latency; }
 
     public int afterEvents() { return afterEvents; }
+
+    /** The answer of an {@link Kind#ERROR} fault; null for the other kinds. */
+    public ApiError error() { return error; }
 
     @Override
     public String toString() {

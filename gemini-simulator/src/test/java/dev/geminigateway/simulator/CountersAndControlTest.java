@@ -116,6 +116,19 @@ class CountersAndControlTest {
     }
 
     @Test
+    void anErrorFaultOverHttpAnswersItsBodyVerbatim() {
+        sim.addKey("ek", "ep");
+        assertThat(http.post("/__sim/faults", "{\"type\":\"error\",\"status\":403,\"times\":1,\"body\":"
+                + "{\"error\":{\"code\":403,\"message\":\"CachedContent not found (or permission denied)\","
+                + "\"status\":\"PERMISSION_DENIED\"}}}").statusCode()).isEqualTo(200);
+        HttpResponse<String> denied = generate("ek");
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(SimHttp.json(denied).at("/error/message").asString())
+                .isEqualTo("CachedContent not found (or permission denied)");
+        assertThat(generate("ek").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void removingAKeyMakesItInvalid() {
         sim.addKey("gone", "p").removeKey("gone");
         assertThat(generate("gone").statusCode()).isEqualTo(400);

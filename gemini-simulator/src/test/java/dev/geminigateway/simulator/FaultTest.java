@@ -44,6 +44,25 @@ class FaultTest extends SimulatorTestBase {
     }
 
     @Test
+    void errorFaultAnswersItsBodyVerbatimOnBothSurfacesAndSparesTheModelsListing() {
+        sim.addFault(Fault.error(dev.geminigateway.simulator.wire.PermissionErrors.fileDenied("abc123"))
+                .forModel("gemini-2.5-flash"));
+
+        HttpResponse<String> nativeAnswer = generate("k1");
+        HttpResponse<String> openAi = http.post("/v1beta/openai/chat/completions",
+                SimHttp.chatBody("gemini-2.5-flash", "x"), "Authorization", "Bearer k1");
+
+        assertThat(nativeAnswer.statusCode()).isEqualTo(403);
+        assertThat(SimHttp.json(nativeAnswer)).isEqualTo(SimHttp.JSON.readTree("{\"error\":{\"code\":403,\"message\":"
+                + "\"You do not have permission to access the File abc123 or it may not exist.\","
+                + "\"status\":\"PERMISSION_DENIED\"}}"));
+        assertThat(openAi.statusCode()).isEqualTo(403);
+        assertThat(SimHttp.json(openAi).at("/0/error/status").asString()).isEqualTo("PERMISSION_DENIED");
+        assertThat(http.get("/v1beta/models", "x-goog-api-key", "k1").statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> Fault.error(403, "[1]")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void internalAndDeadlineBodies() {
         sim.addFault(Fault.status(500).times(1)).addFault(Fault.status(504).times(1));
 

@@ -219,6 +219,7 @@ public final class ApiHandler {
         return switch (fault.kind()) {
             case CONNECTION_RESET -> new Reply.Reset();
             case BARE_429 -> errorReply(call, GeminiErrors.bare429());
+            case ERROR -> errorReply(call, fault.error());
             default -> errorReply(call, GeminiErrors.serverError(fault.status()));
         };
     }

@@ -137,6 +137,7 @@ public final class ControlApi {
             case "latency" -> Fault.latency(Duration.ofMillis(f.path("latencyMs").asLong(0)));
             case "mid_stream_error", "midstream" -> Fault.midStreamError(f.path("afterEvents").asInt(1))
                     .withStatus(f.path("status").asInt(503));
+            case "error" -> Fault.error(f.path("status").asInt(403), f.path("body").toString());
             default -> throw new IllegalArgumentException("unknown fault type: " + type);
         };
         if (f.hasNonNull("key")) fault = fault.forKey(f.get("key").asString());

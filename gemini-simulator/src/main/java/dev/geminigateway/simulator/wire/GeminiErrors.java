@@ -9,10 +9,10 @@ import dev.geminigateway.simulator.state.QuotaViolation;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Gemini's error bodies, verbatim from gemini-wire.md section 2 where a real body is known. */
+/** Gemini's error bodies, verbatim where a real body is known (marked [unverified] where not). */
 public final class GeminiErrors {
 
-    private static final String SERVICE = "generativelanguage.googleapis.com";
+    static final String SERVICE = "generativelanguage.googleapis.com";
     private static final String RATE_LIMITS_DOC = "https://ai.google.dev/gemini-api/docs/rate-limits";
 
     private GeminiErrors() {
@@ -201,7 +201,7 @@ public final class GeminiErrors {
         return seconds.stripTrailingZeros().toPlainString();
     }
 
-    private static ObjectNode error(int code, String message, String status) {
+    static ObjectNode error(int code, String message, String status) {
         ObjectNode error = Json.object();
         error.put("code", code);
         error.put("message", message);
@@ -209,7 +209,7 @@ public final class GeminiErrors {
         return error;
     }
 
-    private static ApiError wrap(int httpStatus, ObjectNode error) {
+    static ApiError wrap(int httpStatus, ObjectNode error) {
         ObjectNode body = Json.object();
         body.set("error", error);
         return new ApiError(httpStatus, body);
