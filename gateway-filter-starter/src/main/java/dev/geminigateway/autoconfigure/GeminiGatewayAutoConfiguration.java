@@ -16,6 +16,7 @@ import dev.geminigateway.health.KeyProber;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
 import dev.geminigateway.rotation.PoolThrottle;
 import dev.geminigateway.rotation.RetryBudget;
@@ -72,6 +73,18 @@ public class GeminiGatewayAutoConfiguration {
         return new KeyRegistry(groups);
     }
 
+    /** Models named in the configuration (groups' models and per-model quotas) plus Gemini's catalogue. */
+    @Bean
+    @ConditionalOnMissingBean
+    KnownModels geminiKnownModels(GeminiGatewayProperties properties) {
+        List<String> configured = new ArrayList<>();
+        properties.groups().values().forEach(group -> {
+            configured.addAll(group.models());
+            configured.addAll(group.quotas().keySet());
+        });
+        return new KnownModels(configured);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     KeyStateStore geminiKeyStateStore() {
@@ -80,8 +93,8 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeySelector geminiKeySelector(KeyStateStore store) {
-        return new KeySelector(store);
+    KeySelector geminiKeySelector(KeyStateStore store, KnownModels models) {
+        return new KeySelector(store, null, models);
     }
 
     @Bean
@@ -92,9 +105,10 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeyHealthRecorder geminiKeyHealthRecorder(KeyStateStore store, Clock clock, GeminiGatewayProperties properties) {
+    KeyHealthRecorder geminiKeyHealthRecorder(KeyStateStore store, Clock clock, GeminiGatewayProperties properties,
+            KnownModels models) {
         return new KeyHealthRecorder(store, clock, properties.bench().failureThreshold(), properties.bench().duration(),
-                properties.rotation().quotaJitter());
+                properties.rotation().quotaJitter(), models);
     }
 
     @Bean
@@ -123,10 +137,10 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    UpstreamBreakers geminiUpstreamBreakers(GeminiGatewayProperties properties) {
+    UpstreamBreakers geminiUpstreamBreakers(GeminiGatewayProperties properties, KnownModels models) {
         GeminiGatewayProperties.Rotation rotation = properties.rotation();
         return new UpstreamBreakers(rotation.upstreamBreakerWindow(), rotation.upstreamBreakerFailureRate(),
-                rotation.upstreamBreakerOpen());
+                rotation.upstreamBreakerOpen(), models);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.geminigateway.filter.UsageListener;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.quota.LocalQuotaLedgers;
 import dev.geminigateway.quota.QuotaLedgers;
 import dev.geminigateway.quota.QuotaLimits;
@@ -106,7 +107,8 @@ public class QuotaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeySelector geminiQuotaAwareKeySelector(KeyStateStore store, QuotaScheduler scheduler) {
-        return new KeySelector(store, scheduler);
+    KeySelector geminiQuotaAwareKeySelector(KeyStateStore store, QuotaScheduler scheduler,
+            ObjectProvider<KnownModels> models) {
+        return new KeySelector(store, scheduler, models.getIfAvailable(KnownModels::catalogue));
     }
 }

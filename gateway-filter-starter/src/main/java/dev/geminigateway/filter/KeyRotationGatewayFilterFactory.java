@@ -38,6 +38,7 @@ import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.web.BodyTooLargeException;
 import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.web.GeminiExchangeAttributes;
+import dev.geminigateway.web.InvalidModelException;
 import dev.geminigateway.web.RequestBodyCache;
 import dev.geminigateway.web.RequestModel;
 import dev.geminigateway.web.Surface;
@@ -149,7 +150,9 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                             body).next();
                 })
                 .onErrorResume(BodyTooLargeException.class, e -> GatewayErrors.write(exchange,
-                        HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage(), "invalid_request_error"));
+                        HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage(), "invalid_request_error"))
+                .onErrorResume(InvalidModelException.class, e -> GatewayErrors.write(exchange,
+                        HttpStatus.BAD_REQUEST, e.getReason(), "invalid_request_error"));
     }
 
     /** The walk of one request through the pool. */
