@@ -88,8 +88,9 @@ public class QuotaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     QuotaScheduler geminiQuotaScheduler(QuotaPolicy policy, QuotaLedgers ledgers, GeminiGatewayProperties properties,
-            ObjectProvider<MeterRegistry> registry, ObjectProvider<Clock> clock) {
-        QuotaMetrics metrics = new QuotaMetrics(registry.getIfAvailable(), properties.quota().maxGauges());
+            ObjectProvider<MeterRegistry> registry, ObjectProvider<Clock> clock, ObjectProvider<KnownModels> models) {
+        QuotaMetrics metrics = new QuotaMetrics(registry.getIfAvailable(), properties.quota().maxGauges(),
+                models.getIfAvailable(KnownModels::catalogue));
         return new QuotaScheduler(policy, ledgers, metrics, clock.getIfAvailable(Clock::systemUTC),
                 properties.quota().proactive());
     }
