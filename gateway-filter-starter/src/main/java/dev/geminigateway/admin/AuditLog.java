@@ -3,10 +3,12 @@ package dev.geminigateway.admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.geminigateway.web.LogSafe;
+
 /**
  * One line per admin action on logger {@value #LOGGER}: the action, the key's id, the result and the caller's
- * address. Never a key: callers pass ids, and the values are stripped of line breaks so a crafted field cannot
- * forge a second line.
+ * address. Never a key: callers pass ids, and the values are stripped of line breaks (and made {@link LogSafe}) so a
+ * crafted field can neither forge a second line nor flood the log.
  */
 public class AuditLog {
 
@@ -20,6 +22,6 @@ public class AuditLog {
     }
 
     private static String clean(String value) {
-        return value == null ? "-" : value.replaceAll("[\\r\\n\\t ]+", "_");
+        return value == null ? "-" : LogSafe.of(value.replaceAll("[\\r\\n\\t ]+", "_"));
     }
 }

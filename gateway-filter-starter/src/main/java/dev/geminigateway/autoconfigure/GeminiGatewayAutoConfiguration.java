@@ -14,14 +14,12 @@ import dev.geminigateway.filter.KeyHealthFeedbackGatewayFilterFactory;
 import dev.geminigateway.filter.KeyRotationGatewayFilterFactory;
 import dev.geminigateway.health.KeyHealthRecorder;
 import dev.geminigateway.health.KeyProber;
-<<<<<<< HEAD
 import dev.geminigateway.health.OpenStreams;
-=======
 import dev.geminigateway.health.SuspectKeyCheck;
->>>>>>> h2-verdicts
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
 import dev.geminigateway.rotation.Backoff;
 import dev.geminigateway.rotation.PoolThrottle;
@@ -84,6 +82,18 @@ public class GeminiGatewayAutoConfiguration {
         return new KeyRegistry(groups);
     }
 
+    /** Models named in the configuration (groups' models and per-model quotas) plus Gemini's catalogue. */
+    @Bean
+    @ConditionalOnMissingBean
+    KnownModels geminiKnownModels(GeminiGatewayProperties properties) {
+        List<String> configured = new ArrayList<>();
+        properties.groups().values().forEach(group -> {
+            configured.addAll(group.models());
+            configured.addAll(group.quotas().keySet());
+        });
+        return new KnownModels(configured);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     KeyStateStore geminiKeyStateStore() {
@@ -92,8 +102,8 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeySelector geminiKeySelector(KeyStateStore store) {
-        return new KeySelector(store);
+    KeySelector geminiKeySelector(KeyStateStore store, KnownModels models) {
+        return new KeySelector(store, null, models);
     }
 
     @Bean
@@ -105,9 +115,9 @@ public class GeminiGatewayAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     KeyHealthRecorder geminiKeyHealthRecorder(KeyStateStore store, Clock clock, GeminiGatewayProperties properties,
-            SuspectKeyCheck suspects) {
+            KnownModels models, SuspectKeyCheck suspects) {
         return new KeyHealthRecorder(store, clock, properties.bench().failureThreshold(), properties.bench().duration(),
-                properties.rotation().quotaJitter(), suspects);
+                properties.rotation().quotaJitter(), models, suspects);
     }
 
     /** A suspect 403's probe verdict is shared for a minute: a burst of them costs one models listing per key. */
@@ -143,10 +153,10 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    UpstreamBreakers geminiUpstreamBreakers(GeminiGatewayProperties properties) {
+    UpstreamBreakers geminiUpstreamBreakers(GeminiGatewayProperties properties, KnownModels models) {
         GeminiGatewayProperties.Rotation rotation = properties.rotation();
         return new UpstreamBreakers(rotation.upstreamBreakerWindow(), rotation.upstreamBreakerFailureRate(),
-                rotation.upstreamBreakerOpen());
+                rotation.upstreamBreakerOpen(), models);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.geminigateway.attempt.UsageListener;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.quota.LocalQuotaLedgers;
 import dev.geminigateway.quota.QuotaLedgers;
 import dev.geminigateway.quota.QuotaLimits;
@@ -87,8 +88,9 @@ public class QuotaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     QuotaScheduler geminiQuotaScheduler(QuotaPolicy policy, QuotaLedgers ledgers, GeminiGatewayProperties properties,
-            ObjectProvider<MeterRegistry> registry, ObjectProvider<Clock> clock) {
-        QuotaMetrics metrics = new QuotaMetrics(registry.getIfAvailable(), properties.quota().maxGauges());
+            ObjectProvider<MeterRegistry> registry, ObjectProvider<Clock> clock, ObjectProvider<KnownModels> models) {
+        QuotaMetrics metrics = new QuotaMetrics(registry.getIfAvailable(), properties.quota().maxGauges(),
+                models.getIfAvailable(KnownModels::catalogue));
         return new QuotaScheduler(policy, ledgers, metrics, clock.getIfAvailable(Clock::systemUTC),
                 properties.quota().proactive());
     }
@@ -106,7 +108,8 @@ public class QuotaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeySelector geminiQuotaAwareKeySelector(KeyStateStore store, QuotaScheduler scheduler) {
-        return new KeySelector(store, scheduler);
+    KeySelector geminiQuotaAwareKeySelector(KeyStateStore store, QuotaScheduler scheduler,
+            ObjectProvider<KnownModels> models) {
+        return new KeySelector(store, scheduler, models.getIfAvailable(KnownModels::catalogue));
     }
 }

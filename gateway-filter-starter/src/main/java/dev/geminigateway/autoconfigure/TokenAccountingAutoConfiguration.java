@@ -9,6 +9,7 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
 import org.springframework.context.annotation.Bean;
 
 import dev.geminigateway.filter.TokenLimitGatewayFilterFactory;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.token.TokenCalibration;
 import dev.geminigateway.token.TokenCounter;
 import dev.geminigateway.token.TokenUsageRecorder;
@@ -40,8 +41,9 @@ public class TokenAccountingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public TokenUsageRecorder tokenUsageRecorder(ObjectProvider<MeterRegistry> meterRegistry,
-            TokenCalibration tokenCalibration) {
-        return new TokenUsageRecorder(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), tokenCalibration);
+            TokenCalibration tokenCalibration, ObjectProvider<KnownModels> models) {
+        return new TokenUsageRecorder(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), tokenCalibration,
+                models.getIfAvailable(KnownModels::catalogue));
     }
 
     @Bean

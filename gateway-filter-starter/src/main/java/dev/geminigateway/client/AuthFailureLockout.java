@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.geminigateway.web.LogSafe;
+
 /**
  * Blocks a client address after {@code maxFailures} wrong tokens within {@code window}, for {@code block}: the Rust
  * proxy's {@code max_failures_threshold} and {@code temporary_block_minutes}, applied per client address as its
@@ -67,7 +69,8 @@ public class AuthFailureLockout {
             return counted.blockUntil(now.plus(block));
         });
         if (started[0]) {
-            log.warn("Client address {} blocked for {} after {} wrong client tokens", client, block, maxFailures);
+            log.warn("Client address {} blocked for {} after {} wrong client tokens", LogSafe.of(client), block,
+                    maxFailures);
         }
         return started[0];
     }

@@ -19,6 +19,7 @@ import dev.geminigateway.token.TokenEstimate;
 import dev.geminigateway.web.BodyTooLargeException;
 import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.web.GeminiExchangeAttributes;
+import dev.geminigateway.web.InvalidModelException;
 import dev.geminigateway.web.RequestBodyCache;
 import dev.geminigateway.web.RequestModel;
 import dev.geminigateway.web.Surface;
@@ -33,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * <p>
  * {@code TokenLimit=125000} in a route. The body is read once through {@link RequestBodyCache} (shared with
  * KeyRotation) and the chain gets a request that replays those bytes. Answers, in the caller's SDK shape: 400 over the
- * limit or for malformed JSON, 413 past {@code maxBodyBytes}; in every case the request goes no further.
+ * limit, for malformed JSON or an invalid model name, 413 past {@code maxBodyBytes}; in every case the request goes
+ * no further.
  */
 public class TokenLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<TokenLimitGatewayFilterFactory.Config> {
 
@@ -86,7 +88,13 @@ public class TokenLimitGatewayFilterFactory extends AbstractGatewayFilterFactory
         Surface surface = GatewayErrors.surfaceOf(exchange);
         exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.SURFACE, surface);
         if (!mayHaveBody(request)) {
-            String model = RequestModel.find(request.getPath().value(), null);
+            String model;
+            try {
+                model = RequestModel.find(request.getPath().value(), null);
+            }
+            catch (InvalidModelException ex) {
+                return GatewayErrors.write(exchange, HttpStatus.BAD_REQUEST, ex.getReason(), "invalid_request_error");
+            }
             if (model != null) {
                 exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.MODEL, model);
             }
@@ -117,7 +125,13 @@ public class TokenLimitGatewayFilterFactory extends AbstractGatewayFilterFactory
         catch (MalformedRequestBodyException ex) {
             return Verdict.reject(HttpStatus.BAD_REQUEST, ex.getMessage(), "invalid_request_error");
         }
-        String model = RequestModel.find(exchange.getRequest().getPath().value(), body);
+        String model;
+        try {
+            model = RequestModel.find(exchange.getRequest().getPath().value(), body);
+        }
+        catch (InvalidModelException ex) {
+            return Verdict.reject(HttpStatus.BAD_REQUEST, ex.getReason(), "invalid_request_error");
+        }
         if (model != null) {
             exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.MODEL, model);
         }

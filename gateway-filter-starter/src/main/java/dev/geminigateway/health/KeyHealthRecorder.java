@@ -3,15 +3,16 @@ package dev.geminigateway.health;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.geminigateway.attempt.AttemptRecord;
 import dev.geminigateway.key.ApiKey;
+import dev.geminigateway.model.KnownModels;
+import dev.geminigateway.model.ModelTable;
 import dev.geminigateway.outcome.UpstreamOutcome;
 import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.store.KeyState;
@@ -42,10 +43,12 @@ public class KeyHealthRecorder {
     private final Duration benchDuration;
     private final Duration quotaJitter;
     private final SuspectKeyCheck suspects;
-    private final Map<String, Double> successRate = new ConcurrentHashMap<>();
+    /** Per (group, model), the rate's double bits; bounded, as models come from clients. */
+    private final ModelTable<AtomicLong> successRate;
 
     public KeyHealthRecorder(KeyStateStore store, Clock clock, int benchThreshold, Duration benchDuration,
-            Duration quotaJitter, SuspectKeyCheck suspects) {
+            Duration quotaJitter, KnownModels models, SuspectKeyCheck suspects) {
+        this.successRate = new ModelTable<>(models, key -> new AtomicLong(Double.doubleToLongBits(1.0)));
         this.store = store;
         this.clock = clock;
         this.benchThreshold = benchThreshold;
@@ -71,7 +74,8 @@ public class KeyHealthRecorder {
                 if (store.state(key.id()) instanceof KeyState.CoolingDown) {
                     store.setState(key.id(), KeyState.Active.INSTANCE);
                 }
-                successRate.merge(attempt.group() + '/' + attempt.model(), 1.0, (old, one) -> old * (1 - ALPHA) + ALPHA);
+                successRate.get(attempt.group(), attempt.model()).getAndUpdate(bits -> Double.doubleToLongBits(
+                        Double.longBitsToDouble(bits) * (1 - ALPHA) + ALPHA));
             }
             case KEY_INVALID, KEY_FORBIDDEN, PROJECT_DISABLED -> quarantine(key, now, outcome.reason());
             case KEY_SUSPECT -> suspects.refused(key)
@@ -83,8 +87,8 @@ public class KeyHealthRecorder {
                     });
             case MINUTE_QUOTA, TOKEN_QUOTA, DAY_QUOTA, MODEL_UNAVAILABLE -> coolProject(attempt, outcome);
             case SERVER_ERROR, TRANSPORT -> {
-                double before = successRate.getOrDefault(attempt.group() + '/' + attempt.model(), 1.0);
-                successRate.put(attempt.group() + '/' + attempt.model(), before * (1 - ALPHA));
+                double before = Double.longBitsToDouble(successRate.get(attempt.group(), attempt.model())
+                        .getAndUpdate(bits -> Double.doubleToLongBits(Double.longBitsToDouble(bits) * (1 - ALPHA))));
                 if (before >= HEALTHY_SUCCESS_RATE) {
                     countOwnFailure(key, outcome, now);
                 }
@@ -120,6 +124,11 @@ public class KeyHealthRecorder {
                     "benched after " + failures + " consecutive failures (" + outcome.reason() + ")"));
             log.warn("Key " + key.id() + " benched for " + benchDuration + " after " + failures + " failures");
         }
+    }
+
+    /** (group, model) pairs whose success rate is held. */
+    int trackedRates() {
+        return successRate.size();
     }
 
     private Duration jitter() {

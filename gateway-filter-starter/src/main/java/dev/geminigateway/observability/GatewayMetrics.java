@@ -28,7 +28,8 @@ import dev.geminigateway.outcome.OutcomeKind;
  * <li>{@value KeyStateGauges#KEYS} ({@code gemini_gateway_keys{state,group}}): see {@link KeyStateGauges}.</li>
  * </ul>
  * Token meters are {@code TokenUsageRecorder}'s. Every tag value is bounded: routes and groups are configured, key
- * ids are bounded by {@code maxKeyTags}, statuses and outcomes are small sets.
+ * ids are bounded by {@code maxKeyTags}, statuses and outcomes are small sets. Each tag set's meter is resolved once
+ * ({@link MeterCache}), not registered again on every request.
  */
 public class GatewayMetrics {
 
@@ -47,54 +48,73 @@ public class GatewayMetrics {
             Duration.ofSeconds(120)};
     private static final double[] ATTEMPT_BUCKETS = {1, 2, 3, 4, 6, 10};
 
-    private final MeterRegistry meters;
     private final KeyRegistry keys;
     private final boolean perKeyTags;
     private final int maxKeyTags;
+    private final MeterCache<RequestTags, Counter> requests;
+    private final MeterCache<String, Timer> durations;
+    private final MeterCache<String, DistributionSummary> attemptsPerRequest;
+    private final MeterCache<Integer, Counter> localRejections;
+    private final MeterCache<String, Timer> selections;
+    private final MeterCache<AttemptTags, Counter> attempts;
+    private final MeterCache<String, Counter> cooldowns;
 
     public GatewayMetrics(MeterRegistry meters, KeyRegistry keys, boolean perKeyTags, int maxKeyTags) {
-        this.meters = meters;
         this.keys = keys;
         this.perKeyTags = perKeyTags;
         this.maxKeyTags = maxKeyTags;
+        this.requests = new MeterCache<>(tags -> Counter.builder(REQUESTS)
+                .description("Requests through the gateway by final status")
+                .tag("status", Integer.toString(tags.status())).tag("surface", tags.surface())
+                .tag("route", tags.route())
+                .register(meters));
+        this.durations = new MeterCache<>(route -> Timer.builder(REQUEST_DURATION)
+                .description("Time from request to the last byte of the answer")
+                .tag("route", route).serviceLevelObjectives(DURATION_BUCKETS)
+                .register(meters));
+        this.attemptsPerRequest = new MeterCache<>(route -> DistributionSummary.builder(ATTEMPTS_PER_REQUEST)
+                .description("Upstream attempts one request needed")
+                .tag("route", route).serviceLevelObjectives(ATTEMPT_BUCKETS)
+                .register(meters));
+        this.localRejections = new MeterCache<>(status -> Counter.builder(LOCAL_REJECTIONS)
+                .description("Errors the gateway answered itself, by status")
+                .tag("status", Integer.toString(status)).register(meters));
+        this.selections = new MeterCache<>(route -> Timer.builder(SELECTION)
+                .description("Time spent choosing keys for one request")
+                .tag("route", route).register(meters));
+        this.attempts = new MeterCache<>(tags -> Counter.builder(ATTEMPTS)
+                .description("Upstream attempts by outcome and key fingerprint")
+                .tag("outcome", outcomeTag(tags.outcome())).tag("key", tags.key())
+                .register(meters));
+        this.cooldowns = new MeterCache<>(kind -> Counter.builder(COOLDOWNS)
+                .description("Project cooldowns, key benches and quarantines started")
+                .tag("kind", kind).register(meters));
     }
 
     public void requestCompleted(String route, String surface, int status, Duration duration, int attempts,
             boolean local) {
-        String statusTag = Integer.toString(status);
-        Counter.builder(REQUESTS).description("Requests through the gateway by final status")
-                .tag("status", statusTag).tag("surface", surface).tag("route", route)
-                .register(meters).increment();
-        Timer.builder(REQUEST_DURATION).description("Time from request to the last byte of the answer")
-                .tag("route", route).serviceLevelObjectives(DURATION_BUCKETS)
-                .register(meters).record(duration);
+        requests.get(new RequestTags(status, surface, route)).increment();
+        durations.get(route).record(duration);
         if (attempts > 0) {
-            DistributionSummary.builder(ATTEMPTS_PER_REQUEST).description("Upstream attempts one request needed")
-                    .tag("route", route).serviceLevelObjectives(ATTEMPT_BUCKETS)
-                    .register(meters).record(attempts);
+            attemptsPerRequest.get(route).record(attempts);
         }
         if (local) {
-            Counter.builder(LOCAL_REJECTIONS).description("Errors the gateway answered itself, by status")
-                    .tag("status", statusTag).register(meters).increment();
+            localRejections.get(status).increment();
         }
     }
 
     /** Time one request spent choosing keys (all its attempts), from KeyRotation. */
     public void selection(String route, Duration duration) {
-        Timer.builder(SELECTION).description("Time spent choosing keys for one request")
-                .tag("route", route).register(meters).record(duration);
+        selections.get(route).record(duration);
     }
 
     public void attempt(OutcomeKind outcome, String keyId) {
-        Counter.builder(ATTEMPTS).description("Upstream attempts by outcome and key fingerprint")
-                .tag("outcome", outcomeTag(outcome)).tag("key", keyTag(keyId))
-                .register(meters).increment();
+        attempts.get(new AttemptTags(outcome, keyTag(keyId))).increment();
     }
 
     /** {@code kind}: minute_quota, day_quota, token_quota, model_unavailable, bench or quarantine. */
     public void cooldownStarted(String kind) {
-        Counter.builder(COOLDOWNS).description("Project cooldowns, key benches and quarantines started")
-                .tag("kind", kind).register(meters).increment();
+        cooldowns.get(kind).increment();
     }
 
     /** The key's fingerprint while the pool is small enough for per-key series, else {@value #OTHER_KEY}. */
@@ -104,5 +124,11 @@ public class GatewayMetrics {
 
     static String outcomeTag(OutcomeKind kind) {
         return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    private record RequestTags(int status, String surface, String route) {
+    }
+
+    private record AttemptTags(OutcomeKind outcome, String key) {
     }
 }

@@ -13,6 +13,7 @@ import reactor.core.publisher.SignalType;
 import dev.geminigateway.attempt.AttemptRecord;
 import dev.geminigateway.rotation.KeyRotationAttributes;
 import dev.geminigateway.web.GeminiExchangeAttributes;
+import dev.geminigateway.web.LogSafe;
 import dev.geminigateway.web.Surface;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -26,7 +27,8 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Once per routed request, when its answer is complete: the request meters of {@link GatewayMetrics} and one access
  * log line (logger {@value #ACCESS_LOGGER}) with route, surface, model, the fingerprints of the keys tried, attempts,
- * final outcome, status, estimated tokens and latency. Never a key, a client token or a query string.
+ * final outcome, status, estimated tokens and latency. Never a key, a client token or a query string; values from the
+ * client are escaped and truncated ({@link LogSafe}).
  * <p>
  * Ordered at {@value #ORDER}, outside every gateway filter and outside {@code NettyWriteResponseFilter}, so the
  * latency covers the whole answer (a stream too) and client-authentication rejections are counted.
@@ -115,11 +117,11 @@ public class RequestObservationFilter implements GlobalFilter, Ordered {
         String outcome = local ? "local" : last == null ? (status < 400 ? "ok" : "none")
                 : GatewayMetrics.outcomeTag(last.outcome().kind());
         return "requestId=" + RequestIdWebFilter.of(exchange)
-                + " method=" + exchange.getRequest().getMethod().name()
-                + " path=" + exchange.getRequest().getPath().value()
+                + " method=" + LogSafe.of(exchange.getRequest().getMethod().name())
+                + " path=" + LogSafe.of(exchange.getRequest().getPath().value())
                 + " route=" + route
                 + " surface=" + surface
-                + " model=" + (model == null ? "-" : model)
+                + " model=" + LogSafe.of(model)
                 + " keys=" + (keys.isEmpty() ? "-" : keys)
                 + " attempts=" + attempts.size()
                 + " outcome=" + outcome

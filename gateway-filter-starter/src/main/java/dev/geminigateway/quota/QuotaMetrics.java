@@ -10,12 +10,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import dev.geminigateway.model.KnownModels;
+import dev.geminigateway.observability.MeterCache;
+
 /**
  * Meters under {@code gemini.gateway.quota.}: {@code headroom} (gauge per group, project, model and limit),
  * {@code rejections} (requests the gateway answered 429 itself, without calling Gemini), {@code waits} (how long
  * requests waited for a project to have room). Tags carry project and model names, never keys; headroom gauges
- * exist only for pairs with a known limit, and at most {@code maxGauges} of them, so cardinality stays bounded
- * whatever model names clients send.
+ * exist only for pairs with a known limit and a model the gateway knows ({@link KnownModels}: configured or in
+ * Gemini's catalogue), and at most {@code maxGauges} of them, so cardinality stays bounded whatever model names
+ * clients send.
  */
 public class QuotaMetrics {
 
@@ -23,11 +27,27 @@ public class QuotaMetrics {
 
     private final MeterRegistry registry;
     private final int maxGauges;
+    private final KnownModels models;
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
+    private final MeterCache<RejectionTags, Counter> rejections;
+    private final MeterCache<WaitTags, Timer> waits;
 
     public QuotaMetrics(MeterRegistry registry, int maxGauges) {
+        this(registry, maxGauges, KnownModels.catalogue());
+    }
+
+    public QuotaMetrics(MeterRegistry registry, int maxGauges, KnownModels models) {
         this.registry = registry;
         this.maxGauges = maxGauges;
+        this.models = models;
+        this.rejections = new MeterCache<>(tags -> Counter.builder(PREFIX + "rejections")
+                .description("Requests answered 429 by the gateway because no project had quota headroom")
+                .tags("group", tags.group(), "limit", tags.metric() == null ? "unknown" : tags.metric().tag())
+                .register(registry));
+        this.waits = new MeterCache<>(tags -> Timer.builder(PREFIX + "waits")
+                .description("Time requests waited for a project to free up (quota headroom or a cooldown)")
+                .tags("group", tags.group(), "result", tags.served() ? "served" : "rejected")
+                .register(registry));
     }
 
     public static QuotaMetrics none() {
@@ -36,7 +56,7 @@ public class QuotaMetrics {
 
     /** Registers headroom gauges for (group, project, model) once; {@code headroom} reads the current value. */
     void watch(String group, String project, String model, ToDoubleFunction<QuotaMetric> headroom) {
-        if (registry == null || watched.size() >= maxGauges || !watched.add(group + '\u0000' + project + '\u0000' + model)) {
+        if (registry == null || !models.isKnown(model) || watched.size() >= maxGauges || !watched.add(group + '\u0000' + project + '\u0000' + model)) {
             return;
         }
         for (QuotaMetric metric : QuotaMetric.values()) {
@@ -49,19 +69,19 @@ public class QuotaMetrics {
 
     void rejected(String group, QuotaMetric metric) {
         if (registry != null) {
-            Counter.builder(PREFIX + "rejections")
-                    .description("Requests answered 429 by the gateway because no project had quota headroom")
-                    .tags("group", group, "limit", metric == null ? "unknown" : metric.tag())
-                    .register(registry).increment();
+            rejections.get(new RejectionTags(group, metric)).increment();
         }
     }
 
     void waited(String group, Duration wait, boolean served) {
         if (registry != null) {
-            Timer.builder(PREFIX + "waits")
-                    .description("Time requests waited for a project to free up (quota headroom or a cooldown)")
-                    .tags("group", group, "result", served ? "served" : "rejected")
-                    .register(registry).record(wait);
+            waits.get(new WaitTags(group, served)).record(wait);
         }
+    }
+
+    private record RejectionTags(String group, QuotaMetric metric) {
+    }
+
+    private record WaitTags(String group, boolean served) {
     }
 }

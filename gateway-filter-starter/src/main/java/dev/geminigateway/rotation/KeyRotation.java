@@ -18,6 +18,7 @@ import dev.geminigateway.web.BodyTooLargeException;
 import dev.geminigateway.web.ErrorAnswers;
 import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.web.GeminiExchangeAttributes;
+import dev.geminigateway.web.InvalidModelException;
 import dev.geminigateway.web.RequestBodyCache;
 import dev.geminigateway.web.RequestModel;
 
@@ -70,6 +71,8 @@ public final class KeyRotation {
                 })
                 .onErrorResume(BodyTooLargeException.class, e -> GatewayErrors.write(exchange,
                         HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage(), "invalid_request_error"))
+                .onErrorResume(InvalidModelException.class, e -> GatewayErrors.write(exchange,
+                        HttpStatus.BAD_REQUEST, e.getReason(), "invalid_request_error"))
                 .doFinally(signal -> RequestBodyCache.release(exchange));
     }
 

@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
+import dev.geminigateway.model.KnownModels;
+import dev.geminigateway.model.ModelTable;
 import dev.geminigateway.quota.Admission;
 import dev.geminigateway.quota.QuotaMetric;
 import dev.geminigateway.quota.QuotaScheduler;
@@ -29,15 +30,21 @@ public class KeySelector {
 
     private final KeyStateStore store;
     private final QuotaScheduler quota;
-    private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
+    /** Bounded: models come from clients. */
+    private final ModelTable<AtomicInteger> cursors;
 
     public KeySelector(KeyStateStore store) {
         this(store, null);
     }
 
     public KeySelector(KeyStateStore store, QuotaScheduler quota) {
+        this(store, quota, KnownModels.catalogue());
+    }
+
+    public KeySelector(KeyStateStore store, QuotaScheduler quota, KnownModels models) {
         this.store = store;
         this.quota = quota;
+        this.cursors = new ModelTable<>(models, key -> new AtomicInteger());
     }
 
     /** The quota scheduler picks are checked against, if any. */
@@ -57,8 +64,7 @@ public class KeySelector {
             Instant now, long estimatedTokens) {
         List<ApiKey> keys = group.keys();
         int size = keys.size();
-        int start = Math.floorMod(cursors.computeIfAbsent(group.name() + '/' + model, k -> new AtomicInteger())
-                .getAndIncrement(), size);
+        int start = Math.floorMod(cursors.get(group.name(), model).getAndIncrement(), size);
         Instant earliest = null;
         boolean allQuarantined = true;
         Map<String, Admission.Denied> denied = null;
@@ -117,6 +123,11 @@ public class KeySelector {
             }
         }
         return new Selection.Unavailable(earliest, allQuarantined, quotaLimit);
+    }
+
+    /** Cursors held. */
+    int cursorCount() {
+        return cursors.size();
     }
 
     /** When the project's ledger has room (null: never), for a project passed over for its cooldown. */

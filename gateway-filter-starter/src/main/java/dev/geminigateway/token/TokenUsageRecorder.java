@@ -1,13 +1,11 @@
 package dev.geminigateway.token;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
-
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.geminigateway.attempt.Usage;
 import dev.geminigateway.attempt.UsageListener;
+import dev.geminigateway.model.KnownModels;
+import dev.geminigateway.observability.MeterCache;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,8 +19,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code kind=input|output}): token counters;</li>
  * <li>and it feeds {@link TokenCalibration}, which TokenLimit applies on routes with {@code autoCalibrate}.</li>
  * </ul>
- * The {@code model} tag is bounded: names that are not plain model ids, or beyond {@value #MAX_MODEL_TAGS} distinct
- * ones, are tagged {@code other}, so a client cannot blow up the metric cardinality or put a secret in a tag.
+ * The {@code model} tag is bounded: only models the gateway knows (configured or in Gemini's catalogue, see
+ * {@link KnownModels}) get their own; any other name is tagged {@code other}, so a client cannot blow up the metric
+ * cardinality or put a secret in a tag. Meters are resolved once per tag set ({@link MeterCache}).
  * <p>
  * As a {@link UsageListener} bean it is told every successful answer's usage by KeyHealthFeedback.
  */
@@ -31,17 +30,25 @@ public class TokenUsageRecorder implements UsageListener {
     public static final String RATIO = "gemini.gateway.tokens.estimate.ratio";
     public static final String ESTIMATED = "gemini.gateway.tokens.estimated";
     public static final String USED = "gemini.gateway.tokens.used";
-    public static final int MAX_MODEL_TAGS = 64;
 
-    private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,79}");
-
-    private final MeterRegistry registry;
     private final TokenCalibration calibration;
-    private final Set<String> modelTags = ConcurrentHashMap.newKeySet();
+    private final KnownModels models;
+    private final MeterCache<String, DistributionSummary> ratios;
+    private final MeterCache<TokenTags, Counter> counters;
 
     public TokenUsageRecorder(MeterRegistry registry, TokenCalibration calibration) {
-        this.registry = registry;
+        this(registry, calibration, KnownModels.catalogue());
+    }
+
+    public TokenUsageRecorder(MeterRegistry registry, TokenCalibration calibration, KnownModels models) {
         this.calibration = calibration;
+        this.models = models;
+        this.ratios = new MeterCache<>(model -> DistributionSummary.builder(RATIO)
+                .description("Real prompt tokens reported by Gemini divided by the gateway's estimate")
+                .tag("model", model)
+                .register(registry));
+        this.counters = new MeterCache<>(tags -> Counter.builder(tags.name()).baseUnit("tokens")
+                .tag("model", tags.model()).tag("kind", tags.kind()).register(registry));
     }
 
     @Override
@@ -74,11 +81,7 @@ public class TokenUsageRecorder implements UsageListener {
     public void record(String model, long estimatedTokens, Usage usage) {
         String tag = modelTag(model);
         if (estimatedTokens > 0) {
-            DistributionSummary.builder(RATIO)
-                    .description("Real prompt tokens reported by Gemini divided by the gateway's estimate")
-                    .tag("model", tag)
-                    .register(registry)
-                    .record((double) usage.promptTokens() / estimatedTokens);
+            ratios.get(tag).record((double) usage.promptTokens() / estimatedTokens);
             counter(ESTIMATED, tag, "input").increment(estimatedTokens);
         }
         counter(USED, tag, "input").increment(usage.promptTokens());
@@ -86,24 +89,13 @@ public class TokenUsageRecorder implements UsageListener {
     }
 
     private Counter counter(String name, String model, String kind) {
-        return Counter.builder(name).baseUnit("tokens").tag("model", model).tag("kind", kind).register(registry);
+        return counters.get(new TokenTags(name, model, kind));
     }
 
     String modelTag(String model) {
-        if (model == null || model.isEmpty()) {
-            return "unknown";
-        }
-        // AIza… is the shape of a Google API key: never let one into a tag, even if a client put it in "model"
-        if (!MODEL_ID.matcher(model).matches() || model.startsWith("AIza")) {
-            return "other";
-        }
-        if (modelTags.contains(model)) {
-            return model;
-        }
-        if (modelTags.size() >= MAX_MODEL_TAGS) {
-            return "other";
-        }
-        modelTags.add(model);
-        return model;
+        return model == null || model.isEmpty() ? "unknown" : models.tag(model);
+    }
+
+    private record TokenTags(String name, String model, String kind) {
     }
 }

@@ -37,8 +37,8 @@ public class GeminiApiErrorHandler implements ErrorWebExceptionHandler, Ordered 
         }
         HttpStatus status = statusOf(error);
         if (status.is5xxServerError()) {
-            log.warn("Unexpected error on " + exchange.getRequest().getMethod() + " "
-                    + exchange.getRequest().getPath().value() + ": " + error.getClass().getName());
+            log.warn("Unexpected error on " + LogSafe.of(exchange.getRequest().getMethod()) + " "
+                    + LogSafe.of(exchange.getRequest().getPath().value()) + ": " + error.getClass().getName());
         }
         exchange.getResponse().getHeaders().clearContentHeaders();
         return GatewayErrors.write(exchange, status, messageFor(status), typeFor(status));

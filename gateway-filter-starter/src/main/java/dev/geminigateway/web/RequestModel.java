@@ -6,7 +6,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Finds the model a request names: the native path {@code …/models/{model}:method}, else the top-level
- * {@code model} field of an OpenAI-surface body, with or without a {@code models/} prefix.
+ * {@code model} field of an OpenAI-surface body, with or without a {@code models/} prefix. A name that is not a
+ * {@link ModelName} throws {@link InvalidModelException}, so whoever determines the model first refuses the request
+ * and nothing after it ever sees an unchecked name.
  */
 public final class RequestModel {
 
@@ -15,6 +17,10 @@ public final class RequestModel {
     private RequestModel() {
     }
 
+    /**
+     * @return the model, without a {@code models/} prefix, or null when the request names none
+     * @throws InvalidModelException when the request names a model that is not a {@link ModelName}
+     */
     public static String find(String path, byte[] body) {
         String fromPath = fromPath(path);
         return fromPath != null ? fromPath : fromBody(body);
@@ -30,7 +36,7 @@ public final class RequestModel {
         while (end < path.length() && path.charAt(end) != ':' && path.charAt(end) != '/') {
             end++;
         }
-        return end > start ? path.substring(start, end) : null;
+        return end > start ? valid(path.substring(start, end)) : null;
     }
 
     /** Streams only the top level of the body, so a large chat is not parsed to find one field. */
@@ -46,15 +52,25 @@ public final class RequestModel {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("model".equals(name) && value == JsonToken.VALUE_STRING) {
-                    return strip(parser.getString());
+                    return strip(valid(parser.getString()));
                 }
                 parser.skipChildren();
             }
             return null;
         }
+        catch (InvalidModelException e) {
+            throw e;
+        }
         catch (RuntimeException e) {
             return null;
         }
+    }
+
+    private static String valid(String model) {
+        if (!ModelName.isValid(model)) {
+            throw new InvalidModelException();
+        }
+        return model;
     }
 
     private static String strip(String model) {

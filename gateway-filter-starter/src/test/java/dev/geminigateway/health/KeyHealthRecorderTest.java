@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 
 import dev.geminigateway.attempt.AttemptRecord;
 import dev.geminigateway.key.ApiKey;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.outcome.OutcomeKind;
 import dev.geminigateway.outcome.UpstreamOutcome;
 import dev.geminigateway.store.InMemoryKeyStateStore;
@@ -23,7 +24,7 @@ class KeyHealthRecorderTest {
     private final ApiKey key = new ApiKey("AIzaSyTestKeyRecorderaaaaaaaaaaaaaaaaaaa", "p", null, "default");
 
     private KeyHealthRecorder recorder(int probeStatus) {
-        return new KeyHealthRecorder(store, clock, 2, Duration.ofMinutes(5), Duration.ZERO,
+        return new KeyHealthRecorder(store, clock, 2, Duration.ofMinutes(5), Duration.ZERO, KnownModels.catalogue(),
                 new SuspectKeyCheck(k -> Mono.just(probeStatus), clock, Duration.ofMinutes(1)));
     }
 

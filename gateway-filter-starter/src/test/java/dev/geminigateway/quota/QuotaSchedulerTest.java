@@ -107,6 +107,10 @@ class QuotaSchedulerTest {
         for (int i = 0; i < 20; i++) {
             small.admit("g", "pa", "model-" + i, 1);
         }
+        assertThat(registry.find("gemini.gateway.quota.headroom").gauges()).as("made-up models get no gauge").isEmpty();
+        for (int i = 0; i < 20; i++) {
+            small.admit("g", "project-" + i, M, 1);
+        }
         assertThat(registry.find("gemini.gateway.quota.headroom").tag("limit", "rpm").gauges()).hasSize(3);
     }
 }

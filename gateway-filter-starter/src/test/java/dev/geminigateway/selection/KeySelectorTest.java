@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.store.InMemoryKeyStateStore;
 import dev.geminigateway.store.KeyState;
@@ -84,5 +85,16 @@ class KeySelectorTest {
         KeyGroup group = group("a", "b");
         group.keys().forEach(k -> store.setState(k.id(), new KeyState.Quarantined(NOW, "leaked")));
         assertThat(selector.select(group, "m", Set.of(), Set.of(), NOW)).isEqualTo(new Selection.Unavailable(null, true));
+    }
+
+    @Test
+    void aMillionMadeUpModelsKeepTheCursorsAtTheBound() {
+        KeySelector bounded = new KeySelector(store, null, new KnownModels(List.of(), 100));
+        KeyGroup group = group("a", "b");
+        for (int i = 0; i < 1_000_000; i++) {
+            bounded.select(group, "made-up-model-" + i, Set.of(), Set.of(), NOW);
+        }
+        bounded.select(group, "gemini-2.5-flash", Set.of(), Set.of(), NOW);
+        assertThat(bounded.cursorCount()).isEqualTo(101);
     }
 }

@@ -3,12 +3,15 @@ package dev.geminigateway.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
 import dev.geminigateway.attempt.Usage;
 import dev.geminigateway.attempt.UsageListener;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,7 +20,8 @@ class TokenUsageRecorderTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final TokenCalibration calibration = new TokenCalibration(0.5, 2);
-    private final TokenUsageRecorder recorder = new TokenUsageRecorder(registry, calibration);
+    private final TokenUsageRecorder recorder = new TokenUsageRecorder(registry, calibration,
+            new KnownModels(List.of("m")));
 
     @Test
     void recordsTheRatioAndTokenCountersPerModel() {
@@ -60,14 +64,18 @@ class TokenUsageRecorderTest {
     }
 
     @Test
-    void modelTagsAreBoundedAndNeverHoldAKeyShapedName() {
+    void onlyConfiguredOrCataloguedModelsGetTheirOwnTag() {
         assertThat(recorder.modelTag("AIzaSyA-not-a-real-key-0123456789abcdef")).isEqualTo("other");
         assertThat(recorder.modelTag("bad name with spaces")).isEqualTo("other");
         assertThat(recorder.modelTag(null)).isEqualTo("unknown");
-        for (int i = 0; i < TokenUsageRecorder.MAX_MODEL_TAGS; i++) {
-            assertThat(recorder.modelTag("model-" + i)).isEqualTo("model-" + i);
+        assertThat(recorder.modelTag("m")).isEqualTo("m");
+        assertThat(recorder.modelTag("gemini-2.5-flash")).isEqualTo("gemini-2.5-flash");
+        for (int i = 0; i < 1000; i++) {
+            assertThat(recorder.modelTag("model-" + i)).isEqualTo("other");
         }
-        assertThat(recorder.modelTag("one-too-many")).isEqualTo("other");
-        assertThat(recorder.modelTag("model-3")).isEqualTo("model-3");
+        recorder.record("model-1", 10, new Usage(10, 1, 11));
+        recorder.record("model-2", 10, new Usage(10, 1, 11));
+        assertThat(registry.get(TokenUsageRecorder.USED).tags("model", "other", "kind", "input").counter().count())
+                .isEqualTo(20);
     }
 }
