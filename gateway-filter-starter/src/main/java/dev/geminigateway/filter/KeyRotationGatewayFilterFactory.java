@@ -197,7 +197,8 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                         policy.upstreamBreakerOpen(), "service_unavailable");
             }
             long selecting = System.nanoTime();
-            Selection selection = selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens);
+            Selection selection = selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens,
+                    exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT));
             selectionNanos += System.nanoTime() - selecting;
             exchange.getAttributes().put(KeyRotationAttributes.SELECTION_NANOS, selectionNanos);
             if (selection instanceof Selection.Selected selected) {
