@@ -25,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResourceAffinityTest extends GatewayIntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String FLASH = "/v1beta/models/gemini-2.5-flash:generateContent";
+    /** A model no other test uses: its rotation cursor is this class's own, so other tests see theirs unmoved. */
+    private static final String MODEL = "gemini-flash-lite-latest";
+    private static final String GENERATE = "/v1beta/models/" + MODEL + ":generateContent";
     private static final String BOUNDARY = "affinity-boundary";
 
     @Test
@@ -37,7 +39,7 @@ class ResourceAffinityTest extends GatewayIntegrationTest {
         long before = SIM.counters().forKey(B1);
 
         for (int i = 0; i < 4; i++) { // rotation alone would move on to pa's and pc's keys
-            post(FLASH, fileBody(file.path("uri").asString())).expectStatus().isOk();
+            post(GENERATE, fileBody(file.path("uri").asString())).expectStatus().isOk();
         }
         client.get().uri("/v1beta/" + file.path("name").asString()).exchange().expectStatus().isOk();
 
@@ -59,7 +61,7 @@ class ResourceAffinityTest extends GatewayIntegrationTest {
             JsonNode file = JSON.readTree(client.post().uri(url).header("X-Goog-Upload-Command", "upload, finalize")
                     .header("X-Goog-Upload-Offset", "0").contentType(MediaType.TEXT_PLAIN).bodyValue("hello")
                     .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody()).path("file");
-            post(FLASH, fileBody(file.path("name").asString())).expectStatus().isOk();
+            post(GENERATE, fileBody(file.path("name").asString())).expectStatus().isOk();
 
             List<String> projects = SIM.recordedRequests().stream().skip(SIM.recordedRequests().size() - 3)
                     .map(this::projectOf).toList();
@@ -71,7 +73,7 @@ class ResourceAffinityTest extends GatewayIntegrationTest {
     void aCachedContentIsUsedThroughItsOwnProjectsKeys() {
         quarantineAllBut(C1);
         JsonNode cache = JSON.readTree(client.post().uri("/v1beta/cachedContents").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"model\":\"models/gemini-2.5-flash\",\"ttl\":\"600s\",\"contents\":[{\"role\":\"user\","
+                .bodyValue("{\"model\":\"models/" + MODEL + "\",\"ttl\":\"600s\",\"contents\":[{\"role\":\"user\","
                         + "\"parts\":[{\"text\":\"a long shared context\"}]}]}")
                 .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
         activateAll();
@@ -80,7 +82,7 @@ class ResourceAffinityTest extends GatewayIntegrationTest {
         long before = SIM.counters().forKey(C1);
 
         for (int i = 0; i < 4; i++) {
-            post(FLASH, body).expectStatus().isOk();
+            post(GENERATE, body).expectStatus().isOk();
         }
 
         assertThat(SIM.counters().forKey(C1) - before).isEqualTo(4);
@@ -92,7 +94,7 @@ class ResourceAffinityTest extends GatewayIntegrationTest {
         Map<String, KeyState> statesBefore = states();
         long callsBefore = SIM.counters().total();
 
-        byte[] answer = post(FLASH, fileBody("https://generativelanguage.googleapis.com/v1beta/files/nosuchfile"))
+        byte[] answer = post(GENERATE, fileBody("https://generativelanguage.googleapis.com/v1beta/files/nosuchfile"))
                 .expectStatus().isForbidden().expectBody().returnResult().getResponseBody();
 
         assertThat(JSON.readTree(answer).path("error").path("message").asString())
