@@ -25,6 +25,7 @@ import dev.geminigateway.outcome.OutcomeKind;
 import dev.geminigateway.outcome.UpstreamOutcome;
 import dev.geminigateway.selection.Selection;
 import dev.geminigateway.web.ErrorAnswers;
+import dev.geminigateway.web.GeminiExchangeAttributes;
 import dev.geminigateway.web.RequestBodyCache;
 import dev.geminigateway.web.UpstreamResponse;
 
@@ -85,7 +86,8 @@ final class AttemptLoop {
         Selection selection;
         long selecting = System.nanoTime();
         try {
-            selection = rotation.selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens);
+            selection = rotation.selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens,
+                    exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT));
         }
         catch (RuntimeException e) {
             permit.release();

@@ -62,7 +62,20 @@ public class KeySelector {
      */
     public Selection select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
             Instant now, long estimatedTokens) {
+        return select(group, model, triedKeys, skippedProjects, now, estimatedTokens, null);
+    }
+
+    /**
+     * @param pin the project the request is bound to by a resource it names (null: none); keys of other projects
+     *            are not considered, as if absent from the group
+     */
+    public Selection select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
+            Instant now, long estimatedTokens, ProjectPin pin) {
         List<ApiKey> keys = group.keys();
+        ProjectPin bound = pin == null ? null : pin.within(keys);
+        if (bound != null && bound.exhausted(triedKeys)) {
+            return new Selection.Unavailable(null, false);
+        }
         int size = keys.size();
         int start = Math.floorMod(cursors.get(group.name(), model).getAndIncrement(), size);
         Instant earliest = null;
@@ -72,6 +85,9 @@ public class KeySelector {
         Instant quotaFree = null;
         for (int i = 0; i < size; i++) {
             ApiKey key = keys.get((start + i) % size);
+            if (bound != null && !bound.admits(key)) {
+                continue;
+            }
             KeyState state = store.state(key.id());
             if (state instanceof KeyState.Quarantined || state instanceof KeyState.Disabled) {
                 continue;

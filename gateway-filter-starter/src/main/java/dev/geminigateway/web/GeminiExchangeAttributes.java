@@ -16,6 +16,12 @@ public final class GeminiExchangeAttributes {
     /** {@code String}: the authenticated client, as its token's fingerprint (set by ClientAuth; never the token). */
     public static final String CLIENT_ID = PREFIX + "clientId";
 
+    /**
+     * {@code ProjectPin}: the project owning a file or cached content the request names, which alone can serve it
+     * (set before KeyRotation, read by its key selection).
+     */
+    public static final String REQUIRED_PROJECT = PREFIX + "requiredProject";
+
     private GeminiExchangeAttributes() {
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 
 import dev.geminigateway.simulator.Fault;
 import dev.geminigateway.simulator.RecordedRequest;
+import dev.geminigateway.simulator.resources.ResourceAccess;
 import dev.geminigateway.simulator.state.FaultPlan;
 import dev.geminigateway.simulator.state.KeyRegistry;
 import dev.geminigateway.simulator.state.QuotaViolation;
@@ -45,12 +46,14 @@ public final class ApiHandler {
     private final SimulatorState state;
     private final NativeApi nativeApi;
     private final OpenAiApi openAiApi;
+    private final ResourceApi resourceApi;
     private final ReplyWriter writer = new ReplyWriter();
 
     public ApiHandler(SimulatorState state) {
         this.state = state;
         this.nativeApi = new NativeApi(state);
         this.openAiApi = new OpenAiApi(state);
+        this.resourceApi = new ResourceApi(state);
     }
 
     public Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, QueryStringDecoder uri,
@@ -80,7 +83,11 @@ public final class ApiHandler {
     private Outcome answer(Call call) {
         Route route = call.route;
         if (route == null) {
-            return error(call, GeminiErrors.notFound("Method not found."));
+            if (!ResourceApi.isResourcePath(call.path)) {
+                return error(call, GeminiErrors.notFound("Method not found."));
+            }
+            ApiError authError = authenticate(call);
+            return authError != null ? error(call, authError) : new Outcome(resourceApi.answer(call), Duration.ZERO);
         }
         // credential and key status come first, as on Gemini
         ApiError authError = authenticate(call);
@@ -96,6 +103,9 @@ public final class ApiHandler {
                 return error(call, GeminiErrors.malformedJson());
             }
             ApiError invalid = validateBody(call);
+            if (invalid == null) {
+                invalid = ResourceAccess.check(call.json, call.project, state.resources(), state.clock().now());
+            }
             if (invalid != null) {
                 return error(call, invalid);
             }

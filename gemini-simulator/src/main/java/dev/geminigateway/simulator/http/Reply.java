@@ -26,6 +26,14 @@ sealed interface Reply {
         }
     }
 
+    /** A complete body with extra response headers (the resumable upload's). */
+    record Headed(Full reply, java.util.Map<String, String> headers) implements Reply {
+        @Override
+        public int status() {
+            return reply.status();
+        }
+    }
+
     /** No response: the socket is reset. */
     record Reset() implements Reply {
         @Override

@@ -18,6 +18,10 @@ final class ReplyWriter {
     }
 
     private Mono<Void> doWrite(HttpServerResponse response, Reply reply) {
+        if (reply instanceof Reply.Headed headed) {
+            headed.headers().forEach(response::header);
+            return doWrite(response, headed.reply());
+        }
         if (reply instanceof Reply.Full full) {
             return response.status(HttpResponseStatus.valueOf(full.status()))
                     .header(HttpHeaderNames.CONTENT_TYPE, full.contentType())

@@ -3,6 +3,7 @@ package dev.geminigateway.simulator.state;
 import java.time.Instant;
 
 import dev.geminigateway.simulator.SimulatorConfig;
+import dev.geminigateway.simulator.resources.ResourceBook;
 import dev.geminigateway.simulator.wire.ModelCatalog;
 
 /** Everything the simulated Gemini knows and counts; shared by the HTTP handlers and the Java API. */
@@ -14,6 +15,7 @@ public final class SimulatorState {
     private final QuotaBook quotas = new QuotaBook();
     private final FaultBook faults = new FaultBook();
     private final CounterBook counters = new CounterBook();
+    private final ResourceBook resources = new ResourceBook();
     private final RequestRecorder recorder;
     private final ModelCatalog catalog;
     private volatile StreamSettings streaming;
@@ -33,6 +35,7 @@ public final class SimulatorState {
         faults.clear();
         counters.clear();
         recorder.clear();
+        resources.clear();
         config.keys().forEach(k -> keys.put(k.key(), k.project(), k.status()));
         config.quotas().forEach(q -> quotas.set(q.project(), q.model(), q.quota()));
         clock.set(startInstant(config), config.timeScale());
@@ -58,6 +61,9 @@ public final class SimulatorState {
     public RequestRecorder recorder() { return recorder; }
 
     public ModelCatalog catalog() { return catalog; }
+
+    /** Files, cached contents and open uploads, per owning project. */
+    public ResourceBook resources() { return resources; }
 
     public StreamSettings streaming() { return streaming; }
 

@@ -1,0 +1,88 @@
+package dev.geminigateway.affinity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * Owners shared by every replica: one Redis string per resource, {@code {<prefix>}:owner:<name>} = "{@code <expiry
+ * millis> <project>}", expiring with the resource (the hash tag of the key-state store, so a cluster keeps the pool's
+ * keys together). A local bounded map answers first and keeps what this replica learned; a miss asks Redis, within
+ * the command timeout. A slow or dead Redis makes a miss "unknown" and a write local only: never an error.
+ */
+public final class RedisResourceOwners implements ResourceOwners {
+
+    private static final Log log = LogFactory.getLog(RedisResourceOwners.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final LocalResourceOwners local;
+    private final String keyPrefix;
+    private final Duration timeout;
+    private final Clock clock;
+
+    public RedisResourceOwners(ReactiveStringRedisTemplate redis, String hashTagPrefix, Duration timeout,
+            LocalResourceOwners local, Clock clock) {
+        this.redis = redis;
+        this.keyPrefix = "{" + hashTagPrefix + "}:owner:";
+        this.timeout = timeout;
+        this.local = local;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<String> owner(String name) {
+        String known = local.project(name);
+        if (known != null) {
+            return Mono.just(known);
+        }
+        return redis.opsForValue().get(keyPrefix + name)
+                .timeout(timeout)
+                .flatMap(value -> Mono.justOrEmpty(decode(name, value)))
+                .onErrorResume(e -> {
+                    log.debug("Resource owner lookup failed; treating the resource as unknown: " + e);
+                    return Mono.empty();
+                });
+    }
+
+    @Override
+    public void remember(String name, String project, Instant expiresAt) {
+        local.remember(name, project, expiresAt);
+        Duration ttl = Duration.between(clock.instant(), expiresAt);
+        if (ttl.isNegative() || ttl.isZero()) {
+            return;
+        }
+        redis.opsForValue().set(keyPrefix + name, expiresAt.toEpochMilli() + " " + project, ttl)
+                .timeout(timeout)
+                .subscribe(ok -> { }, e -> log.warn("Could not share the owner of " + name + " through Redis: " + e));
+    }
+
+    @Override
+    public void forget(String name) {
+        local.forget(name);
+        redis.delete(keyPrefix + name).timeout(timeout)
+                .subscribe(n -> { }, e -> log.debug("Could not forget the owner of " + name + " in Redis: " + e));
+    }
+
+    /** The project, cached locally until the resource expires; null for a value this code did not write. */
+    private String decode(String name, String value) {
+        int space = value.indexOf(' ');
+        if (space <= 0 || space == value.length() - 1) {
+            return null;
+        }
+        try {
+            Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(value.substring(0, space)));
+            String project = value.substring(space + 1);
+            local.remember(name, project, expiresAt);
+            return project;
+        }
+        catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
