@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import reactor.core.publisher.Mono;
 
-import dev.geminigateway.filter.AttemptObserver;
+import dev.geminigateway.attempt.AttemptObserver;
 import dev.geminigateway.filter.KeyHealthFeedbackGatewayFilterFactory;
 import dev.geminigateway.outcome.OutcomeKind;
 
