@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.autoconfigure.GeminiGatewayProperties;
+import dev.geminigateway.egress.EgressProxyException;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
@@ -144,6 +145,7 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                         return GatewayErrors.write(exchange, HttpStatus.BAD_REQUEST,
                                 "No key group of this route serves model '" + model + "'", "invalid_request_error");
                     }
+                    exchange.getAttributes().put(GeminiExchangeAttributes.KEY_GROUP, group.name());
                     retryBudget.onRequest();
                     return new Rotation(config, exchange, chain, group, model == null ? Cooldown.ALL_MODELS : model,
                             body).next();
@@ -295,7 +297,7 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             closeConnection();
             String reason = error instanceof TimeoutException ? "no answer before the request deadline"
                     : error.getClass().getSimpleName();
-            return new UpstreamAnswer(UpstreamOutcome.transport(reason), 0, null, error);
+            return new UpstreamAnswer(EgressProxyException.outcomeOf(error, reason), 0, null, error);
         }
 
         private Mono<Void> decide(ApiKey key, UpstreamAnswer answer, Duration latency) {

@@ -132,7 +132,8 @@ public class QuotaScheduler {
         return switch (outcome.kind()) {
             case SUCCESS, CLIENT_ERROR, SERVER_ERROR -> true;
             case TRANSPORT -> !(error instanceof ConnectException || (error != null && error.getCause() instanceof ConnectException));
-            case MINUTE_QUOTA, DAY_QUOTA, TOKEN_QUOTA, MODEL_UNAVAILABLE, CAPACITY, KEY_INVALID, KEY_FORBIDDEN -> false;
+            case MINUTE_QUOTA, DAY_QUOTA, TOKEN_QUOTA, MODEL_UNAVAILABLE, CAPACITY, KEY_INVALID, KEY_FORBIDDEN,
+                    EGRESS_PROXY -> false;
         };
     }
 
