@@ -16,16 +16,9 @@ import dev.geminigateway.outcome.UpstreamOutcome;
  */
 public class EgressProxyException extends RuntimeException {
 
-    private final String group;
-
     EgressProxyException(String group, EgressProxy proxy, Throwable cause) {
         super("The egress proxy " + proxy + " of key group '" + group + "' refused or could not be reached ("
                 + cause.getClass().getSimpleName() + ")", cause, false, false);
-        this.group = group;
-    }
-
-    public String group() {
-        return group;
     }
 
     /** What a transport failure on the way to Gemini tells: an egress failure when it is one, else a transport one. */

@@ -1,5 +1,7 @@
 package dev.geminigateway.egress;
 
+import java.util.List;
+
 import io.netty.channel.ChannelOption;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,7 +30,7 @@ class GroupEgressRoutingFilter extends NettyRoutingFilter {
 
     private final EgressClients clients;
 
-    GroupEgressRoutingFilter(HttpClient httpClient, ObjectProvider<java.util.List<HttpHeadersFilter>> headersFilters,
+    GroupEgressRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
             HttpClientProperties properties, EgressClients clients) {
         super(httpClient, headersFilters, properties);
         this.clients = clients;

@@ -3,6 +3,7 @@ package dev.geminigateway.egress;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -143,7 +144,7 @@ class EgressProxyIntegrationTest {
         // No test sends a request of group "probeonly": its probe learns the upstream from the configured route.
         KeyValidation.Report report = validation.validate().block(Duration.ofSeconds(30));
 
-        Map<String, Boolean> valid = new java.util.HashMap<>();
+        Map<String, Boolean> valid = new HashMap<>();
         report.keys().forEach(result -> valid.put(result.id(), result.valid()));
         assertThat(valid).containsEntry(ApiKey.fingerprint(PROBE_ONLY_KEY), true)
                 .containsEntry(ApiKey.fingerprint(HTTP_KEY), true)

@@ -1,6 +1,8 @@
 package dev.geminigateway.egress;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,15 +57,15 @@ class EgressProxyTest {
         RouteDefinition other = route("https://other.example", "KeyRotation", Map.of("groups", "default"));
         RouteDefinition notHttp = route("lb://gemini", "KeyRotation", Map.of("_genkey_0", "lb"));
         GroupUpstreams upstreams = new GroupUpstreams(new EgressClients(HttpClient.create(), Map.of(),
-                java.time.Duration.ofSeconds(1)), List.of(shortcut, other, notHttp), null, java.time.Duration.ofSeconds(1));
+                Duration.ofSeconds(1)), List.of(shortcut, other, notHttp), null, Duration.ofSeconds(1));
 
         assertThat(upstreams.baseFor("default")).isEqualTo(URI.create("http://sim.internal:8080"));
         assertThat(upstreams.baseFor("pro")).isEqualTo(URI.create("http://sim.internal:8080"));
         assertThat(upstreams.baseFor("lb")).isEqualTo(GroupUpstreams.GOOGLE);
         upstreams.remember("default", URI.create("https://other.example"));
         assertThat(upstreams.baseFor("default")).isEqualTo(URI.create("https://other.example"));
-        assertThat(new GroupUpstreams(new EgressClients(HttpClient.create(), Map.of(), java.time.Duration.ofSeconds(1)),
-                List.of(shortcut), "http://configured:1", java.time.Duration.ofSeconds(1)).baseFor("default"))
+        assertThat(new GroupUpstreams(new EgressClients(HttpClient.create(), Map.of(), Duration.ofSeconds(1)),
+                List.of(shortcut), "http://configured:1", Duration.ofSeconds(1)).baseFor("default"))
                 .isEqualTo(URI.create("http://configured:1"));
     }
 
@@ -72,7 +74,7 @@ class EgressProxyTest {
         route.setUri(URI.create(uri));
         FilterDefinition definition = new FilterDefinition();
         definition.setName(filter);
-        definition.setArgs(new java.util.LinkedHashMap<>(args));
+        definition.setArgs(new LinkedHashMap<>(args));
         route.setFilters(List.of(definition));
         return route;
     }
