@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.attempt.UsageListener;
+import dev.geminigateway.egress.GroupUpstreams;
 import dev.geminigateway.filter.KeyHealthFeedbackGatewayFilterFactory;
 import dev.geminigateway.filter.KeyRotationGatewayFilterFactory;
 import dev.geminigateway.health.KeyHealthRecorder;
@@ -46,11 +46,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /** Contributes the Gemini key-rotation filters, the key-state store and their support beans. */
 @AutoConfiguration
 @ConditionalOnClass(AbstractGatewayFilterFactory.class)
 @EnableConfigurationProperties(GeminiGatewayProperties.class)
+@Import(EgressConfiguration.class)
 public class GeminiGatewayAutoConfiguration {
 
     @Bean
@@ -129,8 +131,8 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeyProber geminiKeyProber(KeyRegistry registry, KeyStateStore store, GeminiGatewayProperties properties) {
-        return new KeyProber(registry, store, HttpClient.create(), properties.probe().baseUrl());
+    KeyProber geminiKeyProber(KeyRegistry registry, KeyStateStore store, GroupUpstreams upstreams) {
+        return new KeyProber(registry, store, upstreams);
     }
 
     @Bean

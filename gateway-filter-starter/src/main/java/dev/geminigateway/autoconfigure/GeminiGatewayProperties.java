@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.validation.Valid;
+
+import dev.geminigateway.egress.EgressProxy;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -48,17 +50,27 @@ public record GeminiGatewayProperties(
      * @param quotas Gemini's limits per project of this group, by model ({@code *}: every other model), e.g.
      *     {@code gemini-2.5-flash: {rpm: 10, tpm: 250000, rpd: 250}}; limits Gemini states in its 429s are learned
      *     and replace larger ones
+     * @param proxy the egress proxy of every upstream call of this group (requests, streams, key probes):
+     *     {@code http://[user:pass@]host:port} (HTTP CONNECT) or {@code socks5://[user:pass@]host:port}; none: direct
      */
-    public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas) {
+    public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas, String proxy) {
         @ConstructorBinding
         public Group {
             keys = keys == null ? List.of() : keys;
             models = models == null ? Set.of() : models;
             quotas = quotas == null ? Map.of() : quotas;
+            proxy = proxy == null || proxy.isBlank() ? null : proxy.strip();
         }
 
         public Group(List<KeyEntry> keys, Set<String> models) {
-            this(keys, models, null);
+            this(keys, models, null, null);
+        }
+
+        /** The proxy's credentials stay out of logs and error messages. */
+        @Override
+        public String toString() {
+            return "Group[keys=" + keys + ", models=" + models + ", quotas=" + quotas + ", proxy="
+                    + (proxy == null ? null : EgressProxy.masked(proxy)) + "]";
         }
     }
 
@@ -155,7 +167,8 @@ public record GeminiGatewayProperties(
 
     /**
      * @param interval how often quarantined keys are re-checked with a cheap {@code GET models}
-     * @param baseUrl where probes go; default: the upstream of the route that last used the key's group
+     * @param baseUrl where probes go; default: the upstream of the key group's routes (the one that last carried a
+     *     request of the group, else the first configured route naming it)
      */
     public record Probe(
             @DefaultValue("10m") @NotNull Duration interval,

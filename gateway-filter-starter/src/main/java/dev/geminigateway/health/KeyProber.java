@@ -1,16 +1,13 @@
 package dev.geminigateway.health;
 
 import java.net.URI;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 
+import dev.geminigateway.egress.GroupUpstreams;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.store.KeyState;
@@ -24,24 +21,21 @@ import dev.geminigateway.web.Surface;
 public class KeyProber {
 
     private static final Log log = LogFactory.getLog(KeyProber.class);
-    private static final URI GOOGLE = URI.create("https://generativelanguage.googleapis.com");
 
     private final KeyRegistry registry;
     private final KeyStateStore store;
-    private final HttpClient http;
-    private final URI configuredBase;
-    private final Map<String, URI> upstreamByGroup = new ConcurrentHashMap<>();
+    /** Probes use each group's upstream, egress proxy and timeouts, as its requests do. */
+    private final GroupUpstreams upstreams;
 
-    public KeyProber(KeyRegistry registry, KeyStateStore store, HttpClient http, String configuredBase) {
+    public KeyProber(KeyRegistry registry, KeyStateStore store, GroupUpstreams upstreams) {
         this.registry = registry;
         this.store = store;
-        this.http = http.responseTimeout(Duration.ofSeconds(10));
-        this.configuredBase = configuredBase == null || configuredBase.isBlank() ? null : URI.create(configuredBase);
+        this.upstreams = upstreams;
     }
 
     /** Routes tell where a group's keys are used, so probes go to the same upstream. */
     public void rememberUpstream(String group, URI base) {
-        upstreamByGroup.put(group, base);
+        upstreams.remember(group, base);
     }
 
     /** Probes every quarantined key once; completes with the number that came back. */
@@ -66,8 +60,8 @@ public class KeyProber {
 
     /** The HTTP status Gemini answers this key's models listing with; 0 when no answer came. */
     public Mono<Integer> status(ApiKey key) {
-        URI base = configuredBase != null ? configuredBase : upstreamByGroup.getOrDefault(key.group(), GOOGLE);
-        return http.headers(h -> h.set(Surface.GOOGLE_KEY_HEADER, key.secret()))
+        URI base = upstreams.baseFor(key.group());
+        return upstreams.clientFor(key.group()).headers(h -> h.set(Surface.GOOGLE_KEY_HEADER, key.secret()))
                 .get()
                 .uri(base.resolve("/v1beta/models?pageSize=1").toString())
                 .responseSingle((response, body) -> body.then(Mono.just(response.status().code())))

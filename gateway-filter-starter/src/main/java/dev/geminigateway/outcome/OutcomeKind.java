@@ -41,7 +41,12 @@ public enum OutcomeKind {
     /** 5xx: upstream or model trouble, rarely the key's. */
     SERVER_ERROR(true, false),
     /** Connect error, reset, timeout before any response. */
-    TRANSPORT(true, false);
+    TRANSPORT(true, false),
+    /**
+     * The key group's egress proxy refused the tunnel or could not be reached: Gemini never saw the request, no key
+     * is to blame, and every other key of the group goes through the same proxy.
+     */
+    EGRESS_PROXY(false, false);
 
     private final boolean retryable;
     private final boolean keyFault;
@@ -75,8 +80,8 @@ public enum OutcomeKind {
         return this == MINUTE_QUOTA || this == DAY_QUOTA || this == TOKEN_QUOTA || this == MODEL_UNAVAILABLE;
     }
 
-    /** 5xx and transport failures: retried with backoff and within the retry budget. */
+    /** 5xx and transport failures (retried with backoff and within the retry budget), and egress proxy failures. */
     public boolean isUpstreamTrouble() {
-        return this == SERVER_ERROR || this == TRANSPORT;
+        return this == SERVER_ERROR || this == TRANSPORT || this == EGRESS_PROXY;
     }
 }

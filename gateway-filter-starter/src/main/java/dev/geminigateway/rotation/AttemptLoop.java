@@ -19,6 +19,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import dev.geminigateway.attempt.AttemptObserver;
 import dev.geminigateway.attempt.AttemptRecord;
+import dev.geminigateway.egress.EgressProxyException;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.outcome.OutcomeKind;
@@ -168,7 +169,7 @@ final class AttemptLoop {
         UpstreamResponse.closeConnection(exchange);
         String reason = error instanceof TimeoutException ? "no answer before the request deadline"
                 : error.getClass().getSimpleName();
-        return new UpstreamAnswer(UpstreamOutcome.transport(reason), 0, null, error);
+        return new UpstreamAnswer(EgressProxyException.outcomeOf(error, reason), 0, null, error);
     }
 
     private Mono<Void> judge(ApiKey key, BreakerPermit permit, UpstreamAnswer answer, Duration latency) {

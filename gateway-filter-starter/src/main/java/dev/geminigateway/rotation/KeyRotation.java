@@ -65,6 +65,7 @@ public final class KeyRotation {
                         return GatewayErrors.write(exchange, HttpStatus.BAD_REQUEST,
                                 "No key group of this route serves model '" + model + "'", "invalid_request_error");
                     }
+                    exchange.getAttributes().put(GeminiExchangeAttributes.KEY_GROUP, group.name());
                     retryBudget.onRequest();
                     return new AttemptLoop(this, policy, exchange, chain, group,
                             model == null ? Cooldown.ALL_MODELS : model, estimatedTokens(exchange, body)).start();

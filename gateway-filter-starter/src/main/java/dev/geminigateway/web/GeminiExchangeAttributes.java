@@ -11,6 +11,8 @@ public final class GeminiExchangeAttributes {
     public static final String SURFACE = PREFIX + "surface";
     /** {@code String}: the model the request names, without a {@code models/} prefix. */
     public static final String MODEL = PREFIX + "model";
+    /** {@code String}: the key group KeyRotation chose for the request (its egress proxy carries the request). */
+    public static final String KEY_GROUP = PREFIX + "keyGroup";
     /** {@code Long}: input tokens estimated by TokenLimit, for quota reservations. */
     public static final String ESTIMATED_TOKENS = PREFIX + "estimatedTokens";
     /** {@code String}: the authenticated client, as its token's fingerprint (set by ClientAuth; never the token). */

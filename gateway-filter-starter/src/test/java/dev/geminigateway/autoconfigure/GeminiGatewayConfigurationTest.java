@@ -87,4 +87,16 @@ class GeminiGatewayConfigurationTest {
                             .hasStackTraceContaining("[default]");
                 });
     }
+
+    @Test
+    void anInvalidEgressProxyFailsStartUpNamingThePropertyButNotItsCredentials() {
+        runner.withPropertyValues("gemini.gateway.groups.default.keys=" + K1,
+                "gemini.gateway.groups.default.proxy=ftp://user:hunter2@proxy.internal:21").run(context -> {
+                    assertThat(context).hasFailed();
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    context.getStartupFailure().printStackTrace(new java.io.PrintWriter(trace));
+                    assertThat(trace.toString()).contains("gemini.gateway.groups.default.proxy", "http or socks5")
+                            .doesNotContain("hunter2");
+                });
+    }
 }

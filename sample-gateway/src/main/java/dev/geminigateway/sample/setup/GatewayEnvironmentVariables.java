@@ -31,6 +31,7 @@ public class GatewayEnvironmentVariables implements EnvironmentPostProcessor, Or
         Map<String, String> variables = new LinkedHashMap<>();
         variables.put("GEMINI_API_KEYS", "gemini.gateway.groups.default.keys");
         variables.put("GEMINI_BASE_URL", "gateway.upstream-url");
+        variables.put("GEMINI_PROXY_URL", "gemini.gateway.groups.default.proxy");
         variables.put("GATEWAY_CLIENT_TOKENS", "gemini.gateway.client-auth.tokens");
         variables.put("GATEWAY_ADMIN_TOKEN", "gemini.gateway.admin.token");
         variables.put("REDIS_URL", "spring.data.redis.url");

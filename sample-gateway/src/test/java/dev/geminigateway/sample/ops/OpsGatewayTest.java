@@ -56,8 +56,8 @@ public abstract class OpsGatewayTest {
 
     @DynamicPropertySource
     static void upstream(DynamicPropertyRegistry properties) {
+        // No probe.base-url: key probes find the simulator through the routes, from start-up.
         properties.add("gateway.upstream-url", SIM::baseUrl);
-        properties.add("gemini.gateway.probe.base-url", SIM::baseUrl);
     }
 
     @BeforeEach

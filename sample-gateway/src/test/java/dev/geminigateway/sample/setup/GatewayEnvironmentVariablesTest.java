@@ -26,8 +26,9 @@ class GatewayEnvironmentVariablesTest {
     @Test
     void everyDocumentedVariableHasAProperty() {
         assertThat(GatewayEnvironmentVariables.VARIABLES).containsOnlyKeys("GEMINI_API_KEYS", "GEMINI_BASE_URL",
-                "GATEWAY_CLIENT_TOKENS", "GATEWAY_ADMIN_TOKEN", "REDIS_URL", "PORT");
+                "GEMINI_PROXY_URL", "GATEWAY_CLIENT_TOKENS", "GATEWAY_ADMIN_TOKEN", "REDIS_URL", "PORT");
         assertThat(GatewayEnvironmentVariables.VARIABLES).containsEntry("GEMINI_BASE_URL", "gateway.upstream-url")
+                .containsEntry("GEMINI_PROXY_URL", "gemini.gateway.groups.default.proxy")
                 .containsEntry("PORT", "server.port");
     }
 
