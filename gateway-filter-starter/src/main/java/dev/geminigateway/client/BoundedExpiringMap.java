@@ -66,7 +66,7 @@ public final class BoundedExpiringMap<K, V extends BoundedExpiringMap.Expiring> 
         });
         if (entries.size() > maxEntries) {
             prune(now);
-            if (admitted[0] && entries.size() > maxEntries) {
+            if (admitted[0] && result != null && entries.size() > maxEntries) {
                 // only unevictable values are left: the newcomer is the one that does not fit
                 entries.remove(key, result);
             }

@@ -75,8 +75,8 @@ public class StreamGuard extends ServerHttpResponseDecorator {
 
     /** Counted while open; at the end of shutdown's grace, the upstream is cancelled and the error event sent. */
     private Flux<Flux<DataBuffer>> endedAtShutdown(Flux<Flux<DataBuffer>> guarded) {
-        boolean[] cut = new boolean[1];
         return Flux.defer(() -> {
+            boolean[] cut = new boolean[1];
             streams.opened();
             return guarded.takeUntilOther(streams.closing().doOnSuccess(ignored -> cut[0] = true).then(Mono.just(true)))
                     .concatWith(Flux.defer(() -> cut[0] ? Flux.just(Flux.just(shutdownEvent())) : Flux.empty()))

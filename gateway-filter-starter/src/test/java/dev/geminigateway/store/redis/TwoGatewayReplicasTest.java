@@ -97,6 +97,9 @@ class TwoGatewayReplicasTest {
             store(a).recordSuccess(id(key));
         }
         PROJECTS.forEach(project -> store(a).clearCooldowns(project));
+        // an operator's reset is always written to Redis: let it land before a test counts Redis calls
+        Await.until(Duration.ofSeconds(5), "reset confirmed by Redis",
+                () -> ((RedisKeyStateStore) store(a)).pendingWrites() == 0);
         Await.until(Duration.ofSeconds(5), "reset reaches replica b", () -> KEYS.stream()
                 .allMatch(key -> store(b).state(id(key)) instanceof KeyState.Active
                         && store(b).consecutiveFailures(id(key)) == 0)
