@@ -35,9 +35,16 @@ public class KeyAdministration {
     private final KeyViews views;
     private final AuditLog audit;
     private final Clock clock;
+    private final QuotaLimitViews quotaLimits;
 
     public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
             KeyPoolInspector inspector, AuditLog audit, Clock clock) {
+        this(registry, store, prober, stats, inspector, audit, clock, null);
+    }
+
+    /** @param quotaLimits the limits in force per project and model for the overview; null to leave them out */
+    public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
+            KeyPoolInspector inspector, AuditLog audit, Clock clock, QuotaLimitViews quotaLimits) {
         this.registry = registry;
         this.store = store;
         this.prober = prober;
@@ -46,9 +53,10 @@ public class KeyAdministration {
         this.views = new KeyViews(store, stats, clock);
         this.audit = audit;
         this.clock = clock;
+        this.quotaLimits = quotaLimits;
     }
 
-    /** The store, every group's counts by state, and every key. */
+    /** The store, every group's counts by state, every key, and the quota limits in force. */
     public Map<String, Object> overview() {
         Map<String, Object> overview = new LinkedHashMap<>();
         overview.put("now", clock.instant().toString());
@@ -64,6 +72,9 @@ public class KeyAdministration {
         }
         overview.put("groups", groups);
         overview.put("keys", registry.allKeys().stream().map(views::of).toList());
+        if (quotaLimits != null) {
+            overview.put("quotas", quotaLimits.overview());
+        }
         return overview;
     }
 

@@ -11,6 +11,8 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import dev.geminigateway.quota.GeminiTier;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -48,8 +50,11 @@ public record GeminiGatewayProperties(
      * @param quotas Gemini's limits per project of this group, by model ({@code *}: every other model), e.g.
      *     {@code gemini-2.5-flash: {rpm: 10, tpm: 250000, rpd: 250}}; limits Gemini states in its 429s are learned
      *     and replace larger ones
+     * @param tier the projects' Gemini usage tier ({@code free}, {@code tier1}, {@code tier2}, {@code tier3}): Google's
+     *     published limits of that tier fill every model's limits the group does not declare in {@code quotas}
      */
-    public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas) {
+    public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas,
+            GeminiTier tier) {
         @ConstructorBinding
         public Group {
             keys = keys == null ? List.of() : keys;
@@ -57,8 +62,12 @@ public record GeminiGatewayProperties(
             quotas = quotas == null ? Map.of() : quotas;
         }
 
+        public Group(List<KeyEntry> keys, Set<String> models, Map<String, QuotaLimit> quotas) {
+            this(keys, models, quotas, null);
+        }
+
         public Group(List<KeyEntry> keys, Set<String> models) {
-            this(keys, models, null);
+            this(keys, models, null, null);
         }
     }
 
