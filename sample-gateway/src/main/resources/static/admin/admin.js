@@ -97,6 +97,44 @@
     $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     renderGroups(data.groups || []);
     renderKeys(data.keys || []);
+    renderLimits(data.quotas || { limits: [], tiers: {} });
+  }
+
+  // One row per project and model with a known limit: each limit with its source (declared, tier-preset, learned).
+  function renderLimits(quotas) {
+    const tiers = Object.entries(quotas.tiers || {}).filter(([, tier]) => tier)
+      .map(([group, tier]) => group + ': ' + tier);
+    $('limits-note').textContent = (tiers.length ? 'tiers ' + tiers.join(', ') : 'no tier set')
+      + (quotas.presetsAsOf ? ' · presets as of ' + quotas.presetsAsOf : '');
+    const rows = (quotas.limits || []).map((entry) => {
+      const row = el('tr');
+      row.dataset.limit = entry.project + '|' + entry.model;
+      const where = el('td');
+      where.append(el('div', null, entry.group), el('div', 'key-sub', entry.project));
+      row.append(where, el('td', 'mono', entry.model));
+      ['rpm', 'tpm', 'rpd'].forEach((metric) => {
+        const limit = entry[metric] || {};
+        const cell = el('td', 'num ' + metric);
+        if (limit.limit === null || limit.limit === undefined) {
+          cell.append(el('span', 'muted', '—'));
+        } else {
+          cell.append(el('div', null, Number(limit.limit).toLocaleString('en-US')),
+            el('div', 'key-sub source-' + limit.source, limit.source));
+        }
+        row.append(cell);
+      });
+      return row;
+    });
+    const body = document.querySelector('#limits-table tbody');
+    if (rows.length === 0) {
+      const row = el('tr');
+      const cell = el('td', 'empty', 'No limit known yet: declare quotas, set a tier, or let Gemini state them.');
+      cell.colSpan = 5;
+      row.append(cell);
+      body.replaceChildren(row);
+    } else {
+      body.replaceChildren(...rows);
+    }
   }
 
   function renderGroups(groups) {

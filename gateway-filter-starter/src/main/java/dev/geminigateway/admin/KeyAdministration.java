@@ -43,14 +43,21 @@ public class KeyAdministration {
     private final String replica;
     /** Ids of keys added through this replica's admin API (not from configuration). */
     private final Set<String> addedAtRuntime = ConcurrentHashMap.newKeySet();
+    private final QuotaLimitViews quotaLimits;
 
     public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
             KeyPoolInspector inspector, AuditLog audit, Clock clock) {
-        this(registry, store, prober, stats, inspector, audit, clock, ReplicaName.local());
+        this(registry, store, prober, stats, inspector, audit, clock, null);
     }
 
+    /** @param quotaLimits the limits in force per project and model for the overview; null to leave them out */
     public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
-            KeyPoolInspector inspector, AuditLog audit, Clock clock, String replica) {
+            KeyPoolInspector inspector, AuditLog audit, Clock clock, QuotaLimitViews quotaLimits) {
+        this(registry, store, prober, stats, inspector, audit, clock, ReplicaName.local(), quotaLimits);
+    }
+
+    KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
+            KeyPoolInspector inspector, AuditLog audit, Clock clock, String replica, QuotaLimitViews quotaLimits) {
         this.registry = registry;
         this.store = store;
         this.prober = prober;
@@ -60,9 +67,10 @@ public class KeyAdministration {
         this.audit = audit;
         this.clock = clock;
         this.replica = replica;
+        this.quotaLimits = quotaLimits;
     }
 
-    /** The store, every group's counts by state, and every key. */
+    /** The store, every group's counts by state, every key, and the quota limits in force. */
     public Map<String, Object> overview() {
         Map<String, Object> overview = new LinkedHashMap<>();
         overview.put("now", clock.instant().toString());
@@ -79,6 +87,9 @@ public class KeyAdministration {
         }
         overview.put("groups", groups);
         overview.put("keys", registry.allKeys().stream().map(this::view).toList());
+        if (quotaLimits != null) {
+            overview.put("quotas", quotaLimits.overview());
+        }
         return overview;
     }
 

@@ -12,7 +12,9 @@ import dev.geminigateway.client.ClientRateLimitGatewayFilterFactory;
 import dev.geminigateway.client.ClientRateLimiter;
 import dev.geminigateway.client.ClientTokenKeyResolver;
 import dev.geminigateway.client.ClientTokens;
+import dev.geminigateway.client.IssuedToken;
 import dev.geminigateway.client.RedisClientBuckets;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.conditional.ConditionalOnEnabledFilter;
@@ -31,6 +34,7 @@ import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 
 /**
@@ -58,21 +62,37 @@ public class ClientProtectionAutoConfiguration {
     static final String TOKENS_PROPERTY = "gemini.gateway.client-auth.tokens";
     static final String TOKENS_ENVIRONMENT_VARIABLE = "GATEWAY_CLIENT_TOKENS";
 
+    /** Lets {@code tokens} be plain strings (a list, or comma-separated as from GATEWAY_CLIENT_TOKENS). */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static Converter<String, ClientProtectionProperties.Token> geminiClientTokenConverter() {
+        return new ClientTokenConverter();
+    }
+
     @Bean
     @ConditionalOnMissingBean
     public ClientTokens clientTokens(ClientProtectionProperties properties, Environment environment) {
-        List<String> tokens = properties.tokens().isEmpty()
+        List<ClientProtectionProperties.Token> entries = properties.tokens().isEmpty()
                 ? split(environment.getProperty(TOKENS_ENVIRONMENT_VARIABLE))
-                : properties.tokens().stream().map(String::trim).filter(token -> !token.isEmpty()).toList();
+                : properties.tokens().stream().filter(entry -> entry.token() != null && !entry.token().isBlank()).toList();
         if (!properties.enabled()) {
             log.warn("Client authentication is disabled (gemini.gateway.client-auth.enabled=false): this gateway is an "
                     + "open relay, anyone who can reach it spends your Gemini quota");
             return ClientTokens.of(List.of());
         }
+        List<String> tokens = entries.stream().map(entry -> entry.token().strip()).toList();
         checkTokens(tokens);
-        ClientTokens clientTokens = ClientTokens.of(tokens);
-        log.info("Client authentication on with {} client token(s)", clientTokens.size());
+        ClientTokens clientTokens = ClientTokens.issued(entries.stream().map(ClientProtectionAutoConfiguration::issued)
+                .toList());
+        log.info("Client authentication on with {} client token(s): {}", clientTokens.size(), clientTokens.names());
         return clientTokens;
+    }
+
+    private static IssuedToken issued(ClientProtectionProperties.Token entry) {
+        return new IssuedToken(entry.name(), entry.token(), new ClientRateLimiter.Config()
+                .setRequestsPerMinute(entry.requestsPerMinute())
+                .setRequestsPerDay(entry.requestsPerDay())
+                .setTokensPerMinute(entry.tokensPerMinute()));
     }
 
     @Bean
@@ -105,7 +125,8 @@ public class ClientProtectionAutoConfiguration {
         ClientProtectionProperties.RateLimit rateLimit = properties.rateLimit();
         ClientRateLimiter.Config defaults = new ClientRateLimiter.Config()
                 .setRequestsPerMinute(rateLimit.requestsPerMinute())
-                .setRequestsPerDay(rateLimit.requestsPerDay());
+                .setRequestsPerDay(rateLimit.requestsPerDay())
+                .setTokensPerMinute(rateLimit.tokensPerMinute());
         RedisClientBuckets shared = redisClientBuckets.getIfAvailable();
         if (rateLimit.store() == ClientProtectionProperties.RateLimit.Store.REDIS && shared == null) {
             throw new IllegalStateException("gemini.gateway.client-auth.rate-limit.store=redis needs "
@@ -148,8 +169,10 @@ public class ClientProtectionAutoConfiguration {
     @ConditionalOnMissingBean
     public ClientRateLimitGatewayFilterFactory clientRateLimitGatewayFilterFactory(
             @Qualifier("clientRateLimiter") ClientRateLimiter clientRateLimiter,
-            ClientAddressResolver clientAddressResolver) {
-        return new ClientRateLimitGatewayFilterFactory(clientRateLimiter, clientAddressResolver);
+            ClientAddressResolver clientAddressResolver, ClientTokens clientTokens,
+            ObjectProvider<MeterRegistry> meterRegistry) {
+        return new ClientRateLimitGatewayFilterFactory(clientRateLimiter, clientAddressResolver, clientTokens,
+                meterRegistry.getIfUnique());
     }
 
     /** Only when Spring Cloud Gateway declared none (it needs a default-candidate RateLimiter and KeyResolver). */
@@ -162,11 +185,13 @@ public class ClientProtectionAutoConfiguration {
         return new RequestRateLimiterGatewayFilterFactory(clientRateLimiter, clientIpKeyResolver);
     }
 
-    private static List<String> split(String commaSeparated) {
+    private static List<ClientProtectionProperties.Token> split(String commaSeparated) {
         if (commaSeparated == null) {
             return List.of();
         }
-        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(token -> !token.isEmpty()).toList();
+        ClientTokenConverter converter = new ClientTokenConverter();
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(token -> !token.isEmpty())
+                .map(converter::convert).toList();
     }
 
     /** Fails start-up with a message that names the property and never shows a token. */

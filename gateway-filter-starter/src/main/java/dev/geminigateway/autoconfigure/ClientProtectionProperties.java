@@ -18,9 +18,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled Whether ClientAuth requires a client token. On by default: the gateway does not start without a
  * token unless this is set to false, which makes it an open relay for anyone who can reach it.
- * @param tokens Tokens the operator issues to client applications (never Gemini API keys): a comma-separated string
- * or a list. Read from the GATEWAY_CLIENT_TOKENS environment variable (or a config-tree Secret file of that name) when
- * unset. Held in memory as SHA-256 hashes only.
+ * @param tokens Tokens the operator issues to client applications (never Gemini API keys): a comma-separated string,
+ * a list of tokens, or a list of {name, token, requests-per-minute, requests-per-day, tokens-per-minute} (the name,
+ * never the token, shows in logs and metrics; a plain token is named token-&lt;fingerprint&gt;; its own limits win
+ * over rate-limit.*). Read from the GATEWAY_CLIENT_TOKENS environment variable (or a config-tree Secret file of that
+ * name) when unset. Held in memory as SHA-256 hashes only.
  * @param trustedProxies CIDR ranges or addresses of reverse proxies whose X-Forwarded-For is believed; the client
  * address is the right-most hop that is not one of them. Empty: the peer address is the client.
  * @param lockout Blocking of client addresses that send wrong tokens.
@@ -30,7 +32,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gemini.gateway.client-auth")
 public record ClientProtectionProperties(
         @DefaultValue("true") boolean enabled,
-        List<String> tokens,
+        List<Token> tokens,
         List<String> trustedProxies,
         @Valid @NotNull @DefaultValue Lockout lockout,
         @Valid @NotNull @DefaultValue RateLimit rateLimit) {
@@ -45,6 +47,26 @@ public record ClientProtectionProperties(
         // never print tokens
         return "ClientProtectionProperties[enabled=" + enabled + ", tokens=" + tokens.size() + " configured, trustedProxies="
                 + trustedProxies + ", lockout=" + lockout + ", rateLimit=" + rateLimit + "]";
+    }
+
+    /**
+     * One issued client token.
+     *
+     * @param name How the client shows in logs and metrics; default token-&lt;fingerprint&gt;.
+     * @param token The secret the client sends.
+     * @param requestsPerMinute This client's requests per minute; unset for the default, 0 for no limit.
+     * @param requestsPerDay This client's requests per 24 hours; unset for the default, 0 for no limit.
+     * @param tokensPerMinute This client's estimated input tokens per minute (TokenLimit's estimate); unset for the
+     * default, 0 for no limit.
+     */
+    public record Token(String name, String token, @Min(0) Integer requestsPerMinute, @Min(0) Integer requestsPerDay,
+            @Min(0) Long tokensPerMinute) {
+
+        @Override
+        public String toString() {
+            // never print the token
+            return "Token[name=" + name + "]";
+        }
     }
 
     /**
@@ -67,8 +89,11 @@ public record ClientProtectionProperties(
     /**
      * Default client rate limits.
      *
-     * @param requestsPerMinute Requests one client may send per minute (refilled continuously); 0 for no limit.
+     * @param requestsPerMinute Requests one client may send per minute (refilled continuously); 0 (the default) for no
+     * limit: the upstream quota is protected by quota scheduling, so a busy client is not throttled by default.
      * @param requestsPerDay Requests one client may send per 24 hours (refilled continuously); 0 for no limit.
+     * @param tokensPerMinute Estimated input tokens one client may send per minute ({@code ClientRateLimit} after
+     * {@code TokenLimit}; counted on each replica); 0 for no limit.
      * @param maxClients Most client buckets kept at once (per replica); idle full buckets are dropped first.
      * @param store Where buckets live: local (each replica counts alone) or redis (shared by replicas; needs
      * spring-boot-starter-data-redis-reactive and bucket4j_jdk17-lettuce). While Redis is unreachable, limits are
@@ -76,8 +101,9 @@ public record ClientProtectionProperties(
      * @param redisTimeout How long a request waits for Redis before it is counted locally.
      */
     public record RateLimit(
-            @DefaultValue("60") @Min(0) int requestsPerMinute,
+            @DefaultValue("0") @Min(0) int requestsPerMinute,
             @DefaultValue("0") @Min(0) int requestsPerDay,
+            @DefaultValue("0") @Min(0) long tokensPerMinute,
             @DefaultValue("100000") @Min(1) int maxClients,
             @DefaultValue("local") @NotNull Store store,
             @DefaultValue("250ms") @DurationMin(millis = 1) Duration redisTimeout) {

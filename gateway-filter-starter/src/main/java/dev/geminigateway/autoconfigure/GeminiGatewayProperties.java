@@ -13,6 +13,8 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import dev.geminigateway.quota.GeminiTier;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -50,10 +52,13 @@ public record GeminiGatewayProperties(
      * @param quotas Gemini's limits per project of this group, by model ({@code *}: every other model), e.g.
      *     {@code gemini-2.5-flash: {rpm: 10, tpm: 250000, rpd: 250}}; limits Gemini states in its 429s are learned
      *     and replace larger ones
+     * @param tier the projects' Gemini usage tier ({@code free}, {@code tier1}, {@code tier2}, {@code tier3}): Google's
+     *     published limits of that tier fill every model's limits the group does not declare in {@code quotas}
      * @param proxy the egress proxy of every upstream call of this group (requests, streams, key probes):
      *     {@code http://[user:pass@]host:port} (HTTP CONNECT) or {@code socks5://[user:pass@]host:port}; none: direct
      */
-    public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas, String proxy) {
+    public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas,
+            GeminiTier tier, String proxy) {
         @ConstructorBinding
         public Group {
             keys = keys == null ? List.of() : keys;
@@ -62,14 +67,18 @@ public record GeminiGatewayProperties(
             proxy = proxy == null || proxy.isBlank() ? null : proxy.strip();
         }
 
+        public Group(List<KeyEntry> keys, Set<String> models, Map<String, QuotaLimit> quotas) {
+            this(keys, models, quotas, null, null);
+        }
+
         public Group(List<KeyEntry> keys, Set<String> models) {
-            this(keys, models, null, null);
+            this(keys, models, null, null, null);
         }
 
         /** The proxy's credentials stay out of logs and error messages. */
         @Override
         public String toString() {
-            return "Group[keys=" + keys + ", models=" + models + ", quotas=" + quotas + ", proxy="
+            return "Group[keys=" + keys + ", models=" + models + ", quotas=" + quotas + ", tier=" + tier + ", proxy="
                     + (proxy == null ? null : EgressProxy.masked(proxy)) + "]";
         }
     }

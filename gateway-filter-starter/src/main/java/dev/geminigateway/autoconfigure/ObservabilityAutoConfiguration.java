@@ -15,6 +15,7 @@ import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.admin.AuditLog;
 import dev.geminigateway.admin.GeminiKeysEndpoint;
 import dev.geminigateway.admin.KeyAdministration;
+import dev.geminigateway.admin.QuotaLimitViews;
 import dev.geminigateway.health.KeyProber;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.observability.AttemptMetricsFilter;
@@ -26,6 +27,8 @@ import dev.geminigateway.observability.KeyStateGauges;
 import dev.geminigateway.observability.KeyValidation;
 import dev.geminigateway.observability.RequestIdWebFilter;
 import dev.geminigateway.observability.RequestObservationFilter;
+import dev.geminigateway.quota.QuotaLimitSources;
+import dev.geminigateway.quota.QuotaPolicy;
 import dev.geminigateway.store.KeyStateStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -154,8 +157,12 @@ public class ObservabilityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     KeyAdministration geminiKeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober,
-            KeyAttemptStats stats, KeyPoolInspector inspector, AuditLog audit, Clock clock) {
-        return new KeyAdministration(registry, store, prober, stats, inspector, audit, clock);
+            KeyAttemptStats stats, KeyPoolInspector inspector, AuditLog audit, Clock clock,
+            ObjectProvider<QuotaLimitSources> quotaLimitSources, ObjectProvider<QuotaPolicy> quotaPolicy) {
+        QuotaLimitSources sources = quotaLimitSources.getIfUnique();
+        QuotaPolicy policy = quotaPolicy.getIfUnique();
+        return new KeyAdministration(registry, store, prober, stats, inspector, audit, clock,
+                sources == null || policy == null ? null : new QuotaLimitViews(registry, sources, policy));
     }
 
     /** The admin endpoint and the chain that guards the management endpoints, only with Spring Security. */

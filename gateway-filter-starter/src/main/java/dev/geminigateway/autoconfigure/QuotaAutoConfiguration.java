@@ -9,14 +9,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.model.KnownModels;
+import dev.geminigateway.quota.GeminiTier;
 import dev.geminigateway.quota.LocalQuotaLedgers;
 import dev.geminigateway.quota.QuotaLedgers;
+import dev.geminigateway.quota.QuotaLimitSources;
 import dev.geminigateway.quota.QuotaLimits;
 import dev.geminigateway.quota.QuotaMetrics;
 import dev.geminigateway.quota.QuotaPolicy;
 import dev.geminigateway.quota.QuotaReservation;
 import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.quota.RedisQuotaLedgers;
+import dev.geminigateway.quota.TierPresets;
 import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.store.KeyStateStore;
 
@@ -32,8 +35,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Quota-aware scheduling ({@code gemini.gateway.quota.*}, limits in {@code gemini.gateway.groups.<g>.quotas}): the
- * policy of configured and learned limits, the ledgers, and a {@link KeySelector} that offers only projects with
+ * Quota-aware scheduling ({@code gemini.gateway.quota.*}, limits in {@code gemini.gateway.groups.<g>.quotas} and
+ * {@code .tier}): the policy of declared, tier-preset and learned limits, the ledgers, and a {@link KeySelector} that offers only projects with
  * headroom. It runs before {@link GeminiGatewayAutoConfiguration}, whose plain selector then backs off.
  */
 @AutoConfiguration(before = GeminiGatewayAutoConfiguration.class)
@@ -41,10 +44,12 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(GeminiGatewayProperties.class)
 public class QuotaAutoConfiguration {
 
+    /** Declared limits per group, and each group's tier for the limits it does not declare. */
     @Bean
     @ConditionalOnMissingBean
-    QuotaPolicy geminiQuotaPolicy(GeminiGatewayProperties properties, ObjectProvider<Clock> clock) {
-        Map<String, Map<String, QuotaLimits>> configured = new HashMap<>();
+    QuotaLimitSources geminiQuotaLimitSources(GeminiGatewayProperties properties) {
+        Map<String, Map<String, QuotaLimits>> declared = new HashMap<>();
+        Map<String, GeminiTier> tiers = new HashMap<>();
         properties.groups().forEach((group, settings) -> {
             Map<String, QuotaLimits> byModel = new HashMap<>();
             settings.quotas().forEach((model, limit) -> {
@@ -52,9 +57,18 @@ public class QuotaAutoConfiguration {
                     byModel.put(model, QuotaLimits.of(limit.rpm(), limit.tpm(), limit.rpd()));
                 }
             });
-            configured.put(group, byModel);
+            declared.put(group, byModel);
+            if (settings.tier() != null) {
+                tiers.put(group, settings.tier());
+            }
         });
-        return new QuotaPolicy(configured, clock.getIfAvailable(Clock::systemUTC));
+        return new QuotaLimitSources(declared, tiers, TierPresets.published());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    QuotaPolicy geminiQuotaPolicy(QuotaLimitSources sources, ObjectProvider<Clock> clock) {
+        return new QuotaPolicy(sources.configured(), clock.getIfAvailable(Clock::systemUTC));
     }
 
     /** {@code gemini.gateway.quota.ledgers=redis}: ledgers shared by replicas, on Spring Data Redis's Lettuce client. */

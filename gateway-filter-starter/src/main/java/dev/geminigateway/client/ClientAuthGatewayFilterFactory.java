@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 /**
  * {@code ClientAuth}: lets a request through only with a client token the operator issued (never a Gemini key),
  * presented where the caller's SDK puts its API key. The credential is removed before the request goes on, and the
- * client's token fingerprint is kept in {@link GeminiExchangeAttributes#CLIENT_ID} for rate limits and logs.
+ * client's name is kept in {@link GeminiExchangeAttributes#CLIENT_ID} for rate limits and logs.
  * <p>
  * A client address that sent too many wrong tokens is answered 429 with {@code Retry-After} without its token being
  * looked at. Only wrong tokens count toward the lockout: a request with none is a misconfigured client, not a guess.

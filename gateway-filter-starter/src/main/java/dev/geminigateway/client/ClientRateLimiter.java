@@ -16,6 +16,8 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import jakarta.validation.constraints.Min;
 
+import dev.geminigateway.quota.ClockTimeMeter;
+
 import org.springframework.cloud.gateway.filter.ratelimit.AbstractRateLimiter;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.http.HttpHeaders;
@@ -24,7 +26,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Requests per minute and per day for each client, in local bucket4j buckets (one bucket with both limits, so a
- * request is counted against both atomically). Usable from Spring Cloud Gateway's {@code RequestRateLimiter}
+ * request is counted against both atomically), and estimated input tokens per minute in a bucket of their own
+ * ({@link #consumeTokens}: always counted on each replica, as the shared Redis buckets take one unit per call). Usable from Spring Cloud Gateway's {@code RequestRateLimiter}
  * ({@code rate-limiter: "#{@clientRateLimiter}"}, per-route limits as {@code client-rate-limiter.requests-per-minute}
  * arguments) and from {@link ClientRateLimitGatewayFilterFactory}. Limits refill greedily (a rolling window): a
  * client that used its day is let in again one request at a time, not all at once at midnight.
@@ -87,21 +90,45 @@ public class ClientRateLimiter extends AbstractRateLimiter<ClientRateLimiter.Con
         if (!limits.hasLimit()) {
             return Mono.just(new Response(true, Map.of()));
         }
-        Limits snapshot = new Limits(Config.isLimit(limits.getRequestsPerMinute()) ? limits.getRequestsPerMinute() : null,
-                Config.isLimit(limits.getRequestsPerDay()) ? limits.getRequestsPerDay() : null);
+        if (!Config.isLimit(limits.getRequestsPerMinute()) && !Config.isLimit(limits.getRequestsPerDay())) {
+            return Mono.just(new Response(true, Map.of()));
+        }
+        Limits snapshot = new Limits(Config.isLimit(limits.getRequestsPerMinute()) ? limits.getRequestsPerMinute().longValue() : null,
+                Config.isLimit(limits.getRequestsPerDay()) ? limits.getRequestsPerDay().longValue() : null);
         if (shared == null) {
-            return Mono.just(consumeLocally(bucketKey, snapshot));
+            return Mono.just(consumeLocally(bucketKey, snapshot, 1));
         }
         return shared.tryConsume(snapshot.perMinute() + "/" + snapshot.perDay() + ":" + bucketKey, snapshot.configuration())
                 .map(probe -> response(probe, snapshot))
-                .onErrorResume(redisDown -> Mono.just(consumeLocally(bucketKey, snapshot)));
+                .onErrorResume(redisDown -> Mono.just(consumeLocally(bucketKey, snapshot, 1)));
     }
 
-    private Response consumeLocally(String bucketKey, Limits snapshot) {
+    /**
+     * Takes {@code tokens} (estimated input tokens) from {@code bucketKey}'s tokens-per-minute bucket. A request
+     * larger than the whole minute is refused without {@code Retry-After}: waiting would not help.
+     */
+    public Response consumeTokens(String bucketKey, long tokensPerMinute, long tokens) {
+        if (tokensPerMinute <= 0 || tokens <= 0) {
+            return new Response(true, Map.of());
+        }
+        if (tokens > tokensPerMinute) {
+            return new Response(false, Map.of());
+        }
+        Limits snapshot = new Limits(tokensPerMinute, null);
+        ConsumptionProbe probe = probe("tpm|" + bucketKey, snapshot, tokens);
+        return probe.isConsumed() ? new Response(true, Map.of()) : new Response(false, Map.of(HttpHeaders.RETRY_AFTER,
+                Long.toString(ClientAuthGatewayFilterFactory.retryAfterSeconds(Duration.ofNanos(probe.getNanosToWaitForRefill())))));
+    }
+
+    private Response consumeLocally(String bucketKey, Limits snapshot, long amount) {
+        return response(probe(bucketKey, snapshot, amount), snapshot);
+    }
+
+    private ConsumptionProbe probe(String bucketKey, Limits snapshot, long amount) {
         Instant now = clock.instant();
         ClientBucket entry = buckets.update(bucketKey, current -> current != null && current.limits().equals(snapshot)
                 ? current.touched(now) : new ClientBucket(snapshot, snapshot.newBucket(timeMeter), now.plus(snapshot.longestWindow())));
-        return response(entry.bucket().tryConsumeAndReturnRemaining(1), snapshot);
+        return entry.bucket().tryConsumeAndReturnRemaining(amount);
     }
 
     private static Response response(ConsumptionProbe probe, Limits snapshot) {
@@ -129,6 +156,9 @@ public class ClientRateLimiter extends AbstractRateLimiter<ClientRateLimiter.Con
         @Min(0)
         private Integer requestsPerDay;
 
+        @Min(0)
+        private Long tokensPerMinute;
+
         public Integer getRequestsPerMinute() {
             return requestsPerMinute;
         }
@@ -147,29 +177,46 @@ public class ClientRateLimiter extends AbstractRateLimiter<ClientRateLimiter.Con
             return this;
         }
 
+        /** Estimated input tokens per minute ({@code ClientRateLimit} only: it reads TokenLimit's estimate). */
+        public Long getTokensPerMinute() {
+            return tokensPerMinute;
+        }
+
+        public Config setTokensPerMinute(Long tokensPerMinute) {
+            this.tokensPerMinute = tokensPerMinute;
+            return this;
+        }
+
         /** These limits, with {@code defaults}' for those this one leaves unset. */
         public Config orElse(Config defaults) {
             return new Config()
                     .setRequestsPerMinute(requestsPerMinute != null ? requestsPerMinute : defaults.getRequestsPerMinute())
-                    .setRequestsPerDay(requestsPerDay != null ? requestsPerDay : defaults.getRequestsPerDay());
+                    .setRequestsPerDay(requestsPerDay != null ? requestsPerDay : defaults.getRequestsPerDay())
+                    .setTokensPerMinute(tokensPerMinute != null ? tokensPerMinute : defaults.getTokensPerMinute());
         }
 
         public boolean hasLimit() {
-            return isLimit(requestsPerMinute) || isLimit(requestsPerDay);
+            return isLimit(requestsPerMinute) || isLimit(requestsPerDay) || isLimit(tokensPerMinute);
         }
 
-        static boolean isLimit(Integer value) {
-            return value != null && value > 0;
+        /** True when some limit is set here, 0 (no limit) included: such a value is not taken from defaults. */
+        public boolean setsAny() {
+            return requestsPerMinute != null || requestsPerDay != null || tokensPerMinute != null;
+        }
+
+        static boolean isLimit(Number value) {
+            return value != null && value.longValue() > 0;
         }
 
         @Override
         public String toString() {
-            return "Config{requestsPerMinute=" + requestsPerMinute + ", requestsPerDay=" + requestsPerDay + "}";
+            return "Config{requestsPerMinute=" + requestsPerMinute + ", requestsPerDay=" + requestsPerDay
+                    + ", tokensPerMinute=" + tokensPerMinute + "}";
         }
     }
 
     /** An immutable copy of a Config, so a bucket is rebuilt when a route's limits change. */
-    private record Limits(Integer perMinute, Integer perDay) {
+    private record Limits(Long perMinute, Long perDay) {
 
         BucketConfiguration configuration() {
             ConfigurationBuilder builder = BucketConfiguration.builder();
@@ -204,21 +251,6 @@ public class ClientRateLimiter extends AbstractRateLimiter<ClientRateLimiter.Con
 
         ClientBucket touched(Instant now) {
             return new ClientBucket(limits, bucket, now.plus(limits.longestWindow()));
-        }
-    }
-
-    /** bucket4j time from a {@link Clock}, so tests can move time. */
-    private record ClockTimeMeter(Clock clock) implements TimeMeter {
-
-        @Override
-        public long currentTimeNanos() {
-            Instant now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return true;
         }
     }
 }

@@ -8,7 +8,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Rate-limit key: the authenticated client's token fingerprint, set by {@code ClientAuth} (which must come first in
+ * Rate-limit key: the authenticated client's name, set by {@code ClientAuth} (which must come first in
  * the route). Empty without it, which {@code RequestRateLimiter} answers 403 by default ({@code deny-empty-key}).
  */
 public class ClientTokenKeyResolver implements KeyResolver {

@@ -45,6 +45,12 @@ public record QuotaLimits(long rpm, long tpm, long rpd) {
         return new QuotaLimits(Math.min(rpm, other.rpm), Math.min(tpm, other.tpm), Math.min(rpd, other.rpd));
     }
 
+    /** These limits, with {@code fallback}'s for those this one does not know. */
+    public QuotaLimits orElse(QuotaLimits fallback) {
+        return new QuotaLimits(rpm != NONE ? rpm : fallback.rpm, tpm != NONE ? tpm : fallback.tpm,
+                rpd != NONE ? rpd : fallback.rpd);
+    }
+
     public boolean minuteLimited() {
         return rpm != NONE || tpm != NONE;
     }

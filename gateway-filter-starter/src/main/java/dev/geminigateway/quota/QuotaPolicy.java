@@ -3,7 +3,9 @@ package dev.geminigateway.quota;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import dev.geminigateway.outcome.PacificDay;
 
@@ -74,6 +76,15 @@ public class QuotaPolicy {
     public QuotaLimits learned(String project, String model) {
         Learned entry = learned.get(key(project, model));
         return entry == null ? QuotaLimits.UNKNOWN : current(entry);
+    }
+
+    /** Models with a limit learned for {@code project} that has not expired yet. */
+    public Set<String> learnedModels(String project) {
+        String prefix = key(project, "");
+        return learned.entrySet().stream()
+                .filter(entry -> entry.getKey().startsWith(prefix) && current(entry.getValue()) != QuotaLimits.UNKNOWN)
+                .map(entry -> entry.getKey().substring(prefix.length()))
+                .collect(Collectors.toSet());
     }
 
     private QuotaLimits current(Learned entry) {

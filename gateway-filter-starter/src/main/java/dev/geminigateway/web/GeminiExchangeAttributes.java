@@ -15,7 +15,7 @@ public final class GeminiExchangeAttributes {
     public static final String KEY_GROUP = PREFIX + "keyGroup";
     /** {@code Long}: input tokens estimated by TokenLimit, for quota reservations. */
     public static final String ESTIMATED_TOKENS = PREFIX + "estimatedTokens";
-    /** {@code String}: the authenticated client, as its token's fingerprint (set by ClientAuth; never the token). */
+    /** {@code String}: the authenticated client's name, {@code token-<fingerprint>} if unnamed (set by ClientAuth; never the token). */
     public static final String CLIENT_ID = PREFIX + "clientId";
 
     /**

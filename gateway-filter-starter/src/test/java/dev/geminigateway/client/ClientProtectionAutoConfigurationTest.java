@@ -78,7 +78,26 @@ class ClientProtectionAutoConfigurationTest {
             assertThat(context).hasNotFailed();
             ClientTokens tokens = context.getBean(ClientTokens.class);
             assertThat(tokens.size()).isEqualTo(2);
-            assertThat(tokens.authenticate(TOKEN)).contains(ClientTokens.fingerprint(TOKEN));
+            assertThat(tokens.authenticate(TOKEN)).contains("token-" + ClientTokens.fingerprint(TOKEN));
+        });
+    }
+
+    @Test
+    void noClientLimitByDefaultAndNamedTokensBindWithTheirOwnLimits() {
+        runner.withPropertyValues("gemini.gateway.client-auth.tokens[0].name=reporting",
+                "gemini.gateway.client-auth.tokens[0].token=" + TOKEN,
+                "gemini.gateway.client-auth.tokens[0].requests-per-day=500",
+                "gemini.gateway.client-auth.tokens[0].tokens-per-minute=20000",
+                "gemini.gateway.client-auth.tokens[1]=plain-token-0123456789").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean("clientRateLimiter", ClientRateLimiter.class).getDefaults().hasLimit()).isFalse();
+            ClientTokens tokens = context.getBean(ClientTokens.class);
+            assertThat(tokens.authenticate(TOKEN)).contains("reporting");
+            assertThat(tokens.limitsOf("reporting").getRequestsPerDay()).isEqualTo(500);
+            assertThat(tokens.limitsOf("reporting").getTokensPerMinute()).isEqualTo(20_000L);
+            assertThat(tokens.limitsOf("reporting").getRequestsPerMinute()).isNull();
+            assertThat(tokens.authenticate("plain-token-0123456789"))
+                    .contains(IssuedToken.derivedName("plain-token-0123456789"));
         });
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.geminigateway.web.GeminiExchangeAttributes;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,13 +46,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * proxy here) or token, so they share the context without sharing lockout or bucket state.
  */
 @SpringBootTest(classes = ClientProtectionIntegrationTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "gemini.gateway.client-auth.tokens=token-alpha-0123456789, token-beta-0123456789",
+        "gemini.gateway.client-auth.tokens[0]=token-alpha-0123456789",
+        "gemini.gateway.client-auth.tokens[1]=token-beta-0123456789",
+        "gemini.gateway.client-auth.tokens[2].name=nightly-batch",
+        "gemini.gateway.client-auth.tokens[2].token=" + ClientProtectionIntegrationTest.GAMMA,
+        "gemini.gateway.client-auth.tokens[2].requests-per-minute=2",
         "gemini.gateway.client-auth.trusted-proxies=127.0.0.0/8,::1" })
 @AutoConfigureWebTestClient
 class ClientProtectionIntegrationTest {
 
     static final String ALPHA = "token-alpha-0123456789";
     static final String BETA = "token-beta-0123456789";
+    static final String GAMMA = "token-gamma-0123456789";
 
     record Captured(String method, String uri, Map<String, List<String>> headers) {
     }
@@ -88,7 +94,12 @@ class ClientProtectionIntegrationTest {
         registry.add("spring.cloud.gateway.server.webflux.routes[3].filters[1].args.rate-limiter", () -> "#{@clientRateLimiter}");
         registry.add("spring.cloud.gateway.server.webflux.routes[3].filters[1].args.key-resolver", () -> "#{@clientTokenKeyResolver}");
         registry.add("spring.cloud.gateway.server.webflux.routes[3].filters[1].args[client-rate-limiter.requests-per-minute]", () -> "2");
-        for (int i = 0; i < 4; i++) {
+        registry.add("spring.cloud.gateway.server.webflux.routes[4].id", () -> "per-token");
+        registry.add("spring.cloud.gateway.server.webflux.routes[4].predicates[0]", () -> "Path=/per-token/**");
+        registry.add("spring.cloud.gateway.server.webflux.routes[4].filters[0]", () -> "ClientAuth");
+        registry.add("spring.cloud.gateway.server.webflux.routes[4].filters[1].name", () -> "ClientRateLimit");
+        registry.add("spring.cloud.gateway.server.webflux.routes[4].filters[1].args.key-by", () -> "token");
+        for (int i = 0; i < 5; i++) {
             registry.add("spring.cloud.gateway.server.webflux.routes[" + i + "].uri", () -> uri);
         }
     }
@@ -154,7 +165,7 @@ class ClientProtectionIntegrationTest {
         Captured captured = onlyUpstreamRequest();
         assertThat(captured.uri()).isEqualTo("/v1/chat/completions");
         assertThat(captured.headers()).doesNotContainKey("authorization").doesNotContainKey("x-goog-api-key")
-                .containsEntry("x-test-client-id", List.of(ClientTokens.fingerprint(ALPHA)));
+                .containsEntry("x-test-client-id", List.of(IssuedToken.derivedName(ALPHA)));
     }
 
     @Test
@@ -166,7 +177,7 @@ class ClientProtectionIntegrationTest {
         Captured captured = onlyUpstreamRequest();
         assertThat(captured.uri()).isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
         assertThat(captured.headers()).doesNotContainKey("x-goog-api-key").doesNotContainKey("authorization")
-                .containsEntry("x-test-client-id", List.of(ClientTokens.fingerprint(BETA)));
+                .containsEntry("x-test-client-id", List.of(IssuedToken.derivedName(BETA)));
     }
 
     @Test
@@ -287,5 +298,29 @@ class ClientProtectionIntegrationTest {
         assertThat(context.getBean("clientIpKeyResolver")).isInstanceOf(ClientIpKeyResolver.class);
         assertThat(context.getBean("clientTokenKeyResolver")).isInstanceOf(ClientTokenKeyResolver.class);
         assertThat(context.getBean(Clock.class)).isSameAs(clock);
+    }
+
+    @Test
+    void aNamedTokensOwnLimitAppliesOnlyToItWhileOtherTokensHaveNoneByDefault() {
+        for (int i = 0; i < 5; i++) {
+            client.get().uri("/per-token/anything").header("Authorization", "Bearer " + ALPHA)
+                    .header("X-Forwarded-For", "198.51.100.11").exchange().expectStatus().isOk();
+        }
+        for (int i = 0; i < 2; i++) {
+            client.get().uri("/per-token/anything").header("x-goog-api-key", GAMMA)
+                    .header("X-Forwarded-For", "198.51.100.11").exchange().expectStatus().isOk();
+        }
+        client.get().uri("/per-token/anything").header("x-goog-api-key", GAMMA).header("X-Forwarded-For", "198.51.100.11")
+                .exchange().expectStatus().isEqualTo(429)
+                .expectHeader().valueEquals("Retry-After", "30")
+                .expectBody().jsonPath("$.error.status").isEqualTo("RESOURCE_EXHAUSTED");
+
+        assertThat(upstream).hasSize(7);
+        assertThat(upstream.get(6).headers()).containsEntry("x-test-client-id", List.of("nightly-batch"));
+        MeterRegistry meters = context.getBean(MeterRegistry.class);
+        assertThat(meters.get("gemini.gateway.client.requests").tags("client", "nightly-batch", "result", "limited")
+                .counter().count()).isEqualTo(1);
+        assertThat(meters.getMeters()).allSatisfy(meter -> assertThat(meter.getId().toString())
+                .doesNotContain(GAMMA).doesNotContain(ALPHA));
     }
 }

@@ -44,7 +44,7 @@ class EgressProxyTest {
 
     @Test
     void aGroupsToStringMasksItsProxy() {
-        GeminiGatewayProperties.Group group = new GeminiGatewayProperties.Group(List.of(), Set.of(), null,
+        GeminiGatewayProperties.Group group = new GeminiGatewayProperties.Group(List.of(), Set.of(), null, null,
                 "http://user:hunter2@proxy:3128");
 
         assertThat(group.toString()).contains("http://***@proxy:3128").doesNotContain("hunter2");

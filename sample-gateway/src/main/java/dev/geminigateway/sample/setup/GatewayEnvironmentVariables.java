@@ -32,7 +32,11 @@ public class GatewayEnvironmentVariables implements EnvironmentPostProcessor, Or
         variables.put("GEMINI_API_KEYS", "gemini.gateway.groups.default.keys");
         variables.put("GEMINI_BASE_URL", "gateway.upstream-url");
         variables.put("GEMINI_PROXY_URL", "gemini.gateway.groups.default.proxy");
+        variables.put("GEMINI_TIER", "gemini.gateway.groups.default.tier");
         variables.put("GATEWAY_CLIENT_TOKENS", "gemini.gateway.client-auth.tokens");
+        variables.put("GATEWAY_CLIENT_RPM", "gemini.gateway.client-auth.rate-limit.requests-per-minute");
+        variables.put("GATEWAY_CLIENT_RPD", "gemini.gateway.client-auth.rate-limit.requests-per-day");
+        variables.put("GATEWAY_CLIENT_TPM", "gemini.gateway.client-auth.rate-limit.tokens-per-minute");
         variables.put("GATEWAY_ADMIN_TOKEN", "gemini.gateway.admin.token");
         variables.put("REDIS_URL", "spring.data.redis.url");
         variables.put("PORT", "server.port");

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}; Selenium Manager
  * is kept from downloading anything by naming both binaries): sign in with the admin token, see every key, disable
- * one through the confirmation dialog, see it turn DISABLED. The screenshot lands in
+ * one through the confirmation dialog, see it turn DISABLED, and see a limit learned from Gemini with its source. The screenshot lands in
  * {@code target/screenshots/dashboard.png}.
  */
 class DashboardBrowserTest extends OpsGatewayTest {
@@ -98,6 +98,11 @@ class DashboardBrowserTest extends OpsGatewayTest {
         assertThat(rows).hasSize(3);
         wait.until(ExpectedConditions.textMatches(
                 By.cssSelector("tr[data-key-id='" + id(ALPHA) + "'] .countdown"), Pattern.compile("\\d+:\\d\\d")));
+
+        // the per-minute limit Gemini stated for alpha's project, with its source
+        wait.until(ExpectedConditions.textMatches(
+                By.cssSelector("#limits-table tr[data-limit='ops-alpha|gemini-2.5-flash'] td.rpm"),
+                Pattern.compile("1\\s+learned")));
 
         By disable = By.cssSelector("tr[data-key-id='" + id(BETA) + "'] button[data-action='disable']");
         wait.until(driver -> {

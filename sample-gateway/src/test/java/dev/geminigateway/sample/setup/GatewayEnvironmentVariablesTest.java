@@ -26,10 +26,13 @@ class GatewayEnvironmentVariablesTest {
     @Test
     void everyDocumentedVariableHasAProperty() {
         assertThat(GatewayEnvironmentVariables.VARIABLES).containsOnlyKeys("GEMINI_API_KEYS", "GEMINI_BASE_URL",
-                "GEMINI_PROXY_URL", "GATEWAY_CLIENT_TOKENS", "GATEWAY_ADMIN_TOKEN", "REDIS_URL", "PORT");
+                "GEMINI_PROXY_URL", "GEMINI_TIER", "GATEWAY_CLIENT_TOKENS", "GATEWAY_CLIENT_RPM", "GATEWAY_CLIENT_RPD",
+                "GATEWAY_CLIENT_TPM", "GATEWAY_ADMIN_TOKEN", "REDIS_URL", "PORT");
         assertThat(GatewayEnvironmentVariables.VARIABLES).containsEntry("GEMINI_BASE_URL", "gateway.upstream-url")
+                .containsEntry("PORT", "server.port")
                 .containsEntry("GEMINI_PROXY_URL", "gemini.gateway.groups.default.proxy")
-                .containsEntry("PORT", "server.port");
+                .containsEntry("GATEWAY_CLIENT_RPM", "gemini.gateway.client-auth.rate-limit.requests-per-minute")
+                .containsEntry("GEMINI_TIER", "gemini.gateway.groups.default.tier");
     }
 
     @Test
