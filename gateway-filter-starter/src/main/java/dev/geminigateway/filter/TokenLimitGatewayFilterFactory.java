@@ -93,7 +93,12 @@ public class TokenLimitGatewayFilterFactory extends AbstractGatewayFilterFactory
                 model = RequestModel.find(request.getPath().value(), null);
             }
             catch (InvalidModelException ex) {
-                return GatewayErrors.write(exchange, HttpStatus.BAD_REQUEST, ex.getReason(), "invalid_request_error");
+                // Read what the client sent first (a GET may carry a body): an answer that leaves it unread on a
+                // keep-alive connection stalls the next request on that connection.
+                return RequestBodyCache.read(exchange, config.getMaxBodyBytes())
+                        .onErrorResume(BodyTooLargeException.class, tooLarge -> Mono.just(new byte[0]))
+                        .then(Mono.defer(() -> GatewayErrors.write(exchange, HttpStatus.BAD_REQUEST, ex.getReason(),
+                                "invalid_request_error")));
             }
             if (model != null) {
                 exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.MODEL, model);
