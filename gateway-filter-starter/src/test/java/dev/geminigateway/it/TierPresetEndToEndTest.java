@@ -117,7 +117,7 @@ class TierPresetEndToEndTest {
 
     @Test
     void theAdminViewShowsEachLimitInForceWithItsSource() {
-        quota.learn("default", "tier-p1", FLASH, QuotaMetric.RPD, 20);
+        quota.learn("default", "tier-p1", FLASH, QuotaMetric.RPD, 12);
 
         client.get().uri("/actuator/geminikeys").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isOk().expectBody()
@@ -127,7 +127,7 @@ class TierPresetEndToEndTest {
                 .jsonPath("$.quotas.limits[?(@.project=='tier-p1' && @.model=='gemini-2.5-flash')].rpm.source").isEqualTo("declared")
                 .jsonPath("$.quotas.limits[?(@.project=='tier-p1' && @.model=='gemini-2.5-flash')].tpm.limit").isEqualTo(250000)
                 .jsonPath("$.quotas.limits[?(@.project=='tier-p1' && @.model=='gemini-2.5-flash')].tpm.source").isEqualTo("tier-preset")
-                .jsonPath("$.quotas.limits[?(@.project=='tier-p1' && @.model=='gemini-2.5-flash')].rpd.limit").isEqualTo(20)
+                .jsonPath("$.quotas.limits[?(@.project=='tier-p1' && @.model=='gemini-2.5-flash')].rpd.limit").isEqualTo(12)
                 .jsonPath("$.quotas.limits[?(@.project=='tier-p1' && @.model=='gemini-2.5-flash')].rpd.source").isEqualTo("learned")
                 .jsonPath("$.quotas.limits[?(@.project=='tier-p2' && @.model=='gemini-2.5-flash')].rpd.source").isEqualTo("tier-preset")
                 .jsonPath("$.quotas.limits[?(@.project=='tier-p2' && @.model=='gemini-2.5-pro')].rpm.limit").isEqualTo(5);
