@@ -197,7 +197,11 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                         policy.upstreamBreakerOpen(), "service_unavailable");
             }
             long selecting = System.nanoTime();
-            Selection selection = selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens);
+            return selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens)
+                    .flatMap(selection -> selected(selection, now, selecting));
+        }
+
+        private Mono<Void> selected(Selection selection, Instant now, long selecting) {
             selectionNanos += System.nanoTime() - selecting;
             exchange.getAttributes().put(KeyRotationAttributes.SELECTION_NANOS, selectionNanos);
             if (selection instanceof Selection.Selected selected) {
