@@ -29,6 +29,9 @@ public class BlockingCallsForbidden implements LauncherSessionListener {
         BlockHound.install(builder -> builder
                 // Request ids: SecureRandom reads /dev/urandom, which never blocks (only /dev/random could).
                 .allowBlockingCallsInside("java.util.UUID", "randomUUID")
+                // Jackson builds a deserializer once per type under a lock; later reads find it cached.
+                .allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+                        "_createAndCacheValueDeserializer")
                 .blockingMethodCallback(method -> {
             BlockingOperationError error = new BlockingOperationError(method);
             StringWriter stack = new StringWriter();
