@@ -32,6 +32,8 @@ public class BlockingCallsForbidden implements LauncherSessionListener {
                 // Jackson builds a deserializer once per type under a lock; later reads find it cached.
                 .allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                         "_createAndCacheValueDeserializer")
+                // Netty's buffer pool locks briefly in memory (no I/O) when it adds a magazine under contention.
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
                 .blockingMethodCallback(method -> {
             BlockingOperationError error = new BlockingOperationError(method);
             StringWriter stack = new StringWriter();
