@@ -21,21 +21,27 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.conditional.ConditionalOnEnabledFilter;
 import org.springframework.cloud.gateway.filter.factory.RequestRateLimiterGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Client protection: {@code ClientAuth}, the lockout, {@code clientRateLimiter}, {@code ClientRateLimit} and the
@@ -61,6 +67,7 @@ public class ClientProtectionAutoConfiguration {
 
     static final String TOKENS_PROPERTY = "gemini.gateway.client-auth.tokens";
     static final String TOKENS_ENVIRONMENT_VARIABLE = "GATEWAY_CLIENT_TOKENS";
+    static final String STORE_PROPERTY = "gemini.gateway.client-auth.rate-limit.store";
 
     /** Lets {@code tokens} be plain strings (a list, or comma-separated as from GATEWAY_CLIENT_TOKENS). */
     @Bean
@@ -121,27 +128,31 @@ public class ClientProtectionAutoConfiguration {
     @Bean(defaultCandidate = false)
     public ClientRateLimiter clientRateLimiter(ClientProtectionProperties properties,
             ConfigurationService configurationService, ObjectProvider<Clock> clock,
-            ObjectProvider<RedisClientBuckets> redisClientBuckets) {
+            ObjectProvider<RedisClientBuckets> redisClientBuckets, Environment environment, ResourceLoader resources) {
         ClientProtectionProperties.RateLimit rateLimit = properties.rateLimit();
         ClientRateLimiter.Config defaults = new ClientRateLimiter.Config()
                 .setRequestsPerMinute(rateLimit.requestsPerMinute())
                 .setRequestsPerDay(rateLimit.requestsPerDay())
                 .setTokensPerMinute(rateLimit.tokensPerMinute());
         RedisClientBuckets shared = redisClientBuckets.getIfAvailable();
-        if (rateLimit.store() == ClientProtectionProperties.RateLimit.Store.REDIS && shared == null) {
-            throw new IllegalStateException("gemini.gateway.client-auth.rate-limit.store=redis needs "
-                    + "spring-boot-starter-data-redis-reactive and com.bucket4j:bucket4j_jdk17-lettuce on the classpath "
-                    + "and a Lettuce connection factory");
+        if (BucketsInRedis.chosen(environment)) {
+            SharedStateDefaults.requireClasses(STORE_PROPERTY, "client rate limits", resources.getClassLoader(),
+                    SharedStateDefaults.lettuceFactory(), "io.github.bucket4j.redis.lettuce.Bucket4jLettuce");
+            if (shared == null) {
+                throw new IllegalStateException(STORE_PROPERTY + " is redis (set, or the default because Redis is "
+                        + "configured) but there is no Lettuce connection to Redis: configure spring.data.redis.* with "
+                        + "the Lettuce client, or set " + STORE_PROPERTY + "=local to count on each replica");
+            }
         }
         return new ClientRateLimiter(defaults, rateLimit.maxClients(), clock.getIfUnique(Clock::systemUTC),
                 configurationService, shared);
     }
 
-    /** Client buckets shared through Redis, when asked for and possible. */
+    /** Client buckets shared through Redis: asked for, or unset with a Redis connection configured. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = { "io.github.bucket4j.redis.lettuce.Bucket4jLettuce",
             "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory" })
-    @ConditionalOnProperty(name = "gemini.gateway.client-auth.rate-limit.store", havingValue = "redis")
+    @Conditional(BucketsInRedis.class)
     static class RedisBucketsConfiguration {
 
         @Bean
@@ -152,6 +163,21 @@ public class ClientProtectionAutoConfiguration {
             return new RedisClientBuckets(connectionFactory::getRequiredNativeClient,
                     properties.rateLimit().redisTimeout(),
                     ClientRateLimiter.timeMeter(clock.getIfUnique(Clock::systemUTC)));
+        }
+    }
+
+    /** Client buckets in Redis: {@link #STORE_PROPERTY} says so, or is unset and Redis is configured. */
+    static final class BucketsInRedis extends SpringBootCondition {
+
+        static boolean chosen(Environment environment) {
+            return SharedStateDefaults.REDIS.equals(SharedStateDefaults.resolve(STORE_PROPERTY,
+                    environment.getProperty(STORE_PROPERTY), environment));
+        }
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return chosen(context.getEnvironment()) ? ConditionOutcome.match(STORE_PROPERTY + " is redis")
+                    : ConditionOutcome.noMatch(STORE_PROPERTY + " is local");
         }
     }
 

@@ -96,8 +96,8 @@ public record ClientProtectionProperties(
      * {@code TokenLimit}; counted on each replica); 0 for no limit.
      * @param maxClients Most client buckets kept at once (per replica); idle full buckets are dropped first.
      * @param store Where buckets live: local (each replica counts alone) or redis (shared by replicas; needs
-     * spring-boot-starter-data-redis-reactive and bucket4j_jdk17-lettuce). While Redis is unreachable, limits are
-     * counted locally rather than requests refused.
+     * spring-boot-starter-data-redis-reactive and bucket4j_jdk17-lettuce). Unset: redis when a Redis connection is
+     * configured, else local. While Redis is unreachable, limits are counted locally rather than requests refused.
      * @param redisTimeout How long a request waits for Redis before it is counted locally.
      */
     public record RateLimit(
@@ -105,7 +105,7 @@ public record ClientProtectionProperties(
             @DefaultValue("0") @Min(0) int requestsPerDay,
             @DefaultValue("0") @Min(0) long tokensPerMinute,
             @DefaultValue("100000") @Min(1) int maxClients,
-            @DefaultValue("local") @NotNull Store store,
+            Store store,
             @DefaultValue("250ms") @DurationMin(millis = 1) Duration redisTimeout) {
 
         /** Where client buckets are kept. */

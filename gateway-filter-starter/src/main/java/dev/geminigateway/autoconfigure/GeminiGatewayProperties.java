@@ -100,15 +100,18 @@ public record GeminiGatewayProperties(
      * @param safetyMargin added to Gemini's one-minute window in the ledgers, against network delay and clock skew
      * @param maxLedgers (project, model) ledgers kept before idle ones are dropped
      * @param maxGauges headroom gauges registered at most (one per project and model with a known limit)
-     * @param ledgers {@code local} (this process) or {@code redis} (shared by replicas, through the Lettuce connection
-     *     Spring Data Redis is configured with, {@code spring.data.redis.*})
+     * @param ledgers {@code local} (this process) or {@code redis} (shared by replicas, with the limits learned from
+     *     Gemini's 429s, through the Lettuce connection Spring Data Redis is configured with); unset: {@code redis}
+     *     when a Redis connection is configured, else {@code local}
+     * @param redisTimeout how long a request waits for the Redis ledgers before this replica decides alone
      */
     public record Quota(
             @DefaultValue("true") boolean proactive,
             @DefaultValue("250ms") @NotNull Duration safetyMargin,
             @DefaultValue("10000") @Min(1) int maxLedgers,
             @DefaultValue("500") @Min(0) int maxGauges,
-            @DefaultValue("local") @NotNull String ledgers) {
+            String ledgers,
+            @DefaultValue("250ms") @NotNull Duration redisTimeout) {
     }
 
     /**

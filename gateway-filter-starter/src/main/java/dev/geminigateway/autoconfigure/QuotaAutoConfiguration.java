@@ -1,10 +1,10 @@
 package dev.geminigateway.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.geminigateway.attempt.UsageListener;
@@ -19,19 +19,25 @@ import dev.geminigateway.quota.QuotaPolicy;
 import dev.geminigateway.quota.QuotaReservation;
 import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.quota.RedisQuotaLedgers;
+import dev.geminigateway.quota.SharedLearnedLimits;
 import dev.geminigateway.quota.TierPresets;
 import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.store.KeyStateStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -43,6 +49,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass(AbstractGatewayFilterFactory.class)
 @EnableConfigurationProperties(GeminiGatewayProperties.class)
 public class QuotaAutoConfiguration {
+
+    static final String LEDGERS = "gemini.gateway.quota.ledgers";
 
     /** Declared limits per group, and each group's tier for the limits it does not declare. */
     @Bean
@@ -71,24 +79,49 @@ public class QuotaAutoConfiguration {
         return new QuotaPolicy(sources.configured(), clock.getIfAvailable(Clock::systemUTC));
     }
 
-    /** {@code gemini.gateway.quota.ledgers=redis}: ledgers shared by replicas, on Spring Data Redis's Lettuce client. */
+    /**
+     * Ledgers shared by replicas (with the limits learned from Gemini), on Spring Data Redis's Lettuce client:
+     * {@code gemini.gateway.quota.ledgers=redis}, or unset with a Redis connection configured.
+     */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = { "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
-            "io.github.bucket4j.redis.lettuce.Bucket4jLettuce" })
-    @ConditionalOnProperty(prefix = "gemini.gateway.quota", name = "ledgers", havingValue = "redis")
+    @Conditional(LedgersInRedis.class)
     static class RedisLedgers {
 
         @Bean(destroyMethod = "close")
-        @ConditionalOnMissingBean
-        QuotaLedgers geminiRedisQuotaLedgers(ObjectProvider<LettuceConnectionFactory> connections,
+        @ConditionalOnMissingBean(QuotaLedgers.class)
+        RedisQuotaLedgers geminiRedisQuotaLedgers(ObjectProvider<LettuceConnectionFactory> connections,
                 GeminiGatewayProperties properties, ObjectProvider<Clock> clock) {
             LettuceConnectionFactory factory = connections.getIfAvailable();
-            if (factory == null || !(factory.getNativeClient() instanceof RedisClient client)) {
-                throw new IllegalStateException("gemini.gateway.quota.ledgers=redis needs a standalone Redis configured "
-                        + "for Spring Data Redis (spring.data.redis.url or host/port) with the Lettuce client");
+            if (factory == null) {
+                throw new IllegalStateException(LEDGERS + " is redis (set, or the default because Redis is configured) "
+                        + "but there is no Lettuce connection to Redis: configure spring.data.redis.* with the Lettuce "
+                        + "client, or set " + LEDGERS + "=local to keep the ledgers on each replica");
             }
-            return new RedisQuotaLedgers(client, clock.getIfAvailable(Clock::systemUTC),
-                    properties.quota().safetyMargin(), "gq");
+            GeminiGatewayProperties.Quota quota = properties.quota();
+            return new RedisQuotaLedgers(factory::getRequiredNativeClient, clock.getIfAvailable(Clock::systemUTC),
+                    quota.safetyMargin(), quota.redisTimeout(), "gq", quota.maxLedgers());
+        }
+
+        @Bean
+        @ConditionalOnBean(RedisQuotaLedgers.class)
+        SharedLearnedLimits geminiSharedLearnedLimits(RedisQuotaLedgers ledgers, QuotaPolicy policy) {
+            return new SharedLearnedLimits(ledgers, policy, Duration.ofSeconds(1));
+        }
+    }
+
+    /** The ledgers live in Redis; fails start-up with a clear message when they are meant to but cannot. */
+    static final class LedgersInRedis extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            String where = SharedStateDefaults.resolve(LEDGERS, context.getEnvironment().getProperty(LEDGERS),
+                    context.getEnvironment());
+            if (!SharedStateDefaults.REDIS.equals(where)) {
+                return ConditionOutcome.noMatch(LEDGERS + " is local");
+            }
+            SharedStateDefaults.requireClasses(LEDGERS, "the quota ledgers", context.getClassLoader(),
+                    SharedStateDefaults.lettuceFactory());
+            return ConditionOutcome.match(LEDGERS + " is redis");
         }
     }
 

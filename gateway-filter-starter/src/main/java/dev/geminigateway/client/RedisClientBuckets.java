@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.github.bucket4j.BucketConfiguration;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Client buckets kept in Redis (bucket4j's Lettuce compare-and-swap proxy manager), so every replica counts against
@@ -38,8 +40,8 @@ public class RedisClientBuckets {
     private final Duration timeout;
     private final TimeMeter timeMeter;
     private final AtomicBoolean degraded = new AtomicBoolean();
-    private volatile AsyncProxyManager<byte[]> proxies;
-    private volatile long nextConnectAttempt;
+    private final AtomicReference<CompletableFuture<AsyncProxyManager<byte[]>>> connection = new AtomicReference<>();
+    private volatile long nextConnectAttempt = System.nanoTime();
 
     /**
      * @param client the Lettuce client (standalone or cluster), asked for on first use
@@ -54,7 +56,8 @@ public class RedisClientBuckets {
 
     /** Takes one token from the shared bucket {@code key}, created with {@code configuration} if absent. */
     public Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration) {
-        return Mono.defer(() -> Mono.fromFuture(proxies().builder()
+        return proxies()
+                .flatMap(proxies -> Mono.fromFuture(proxies.builder()
                         .build(bytes(key), () -> CompletableFuture.completedFuture(configuration))
                         .tryConsumeAndReturnRemaining(1)))
                 .timeout(timeout)
@@ -64,6 +67,8 @@ public class RedisClientBuckets {
                     }
                 })
                 .doOnError(error -> {
+                    // Slow or failing: the next requests count locally at once rather than each wait again.
+                    nextConnectAttempt = System.nanoTime() + RETRY_CONNECT_NANOS;
                     if (degraded.compareAndSet(false, true)) {
                         log.warn("Redis unavailable for client rate limits ({}): counting locally on this replica until it returns",
                                 error.toString());
@@ -76,26 +81,31 @@ public class RedisClientBuckets {
         return degraded.get();
     }
 
-    private AsyncProxyManager<byte[]> proxies() {
-        AsyncProxyManager<byte[]> current = proxies;
-        if (current != null) {
-            return current;
+    /**
+     * The proxy manager, connected on first use on a thread that may block (bucket4j's builder connects
+     * synchronously), never on the caller's event loop; a failed connection is tried again after a pause.
+     */
+    private Mono<AsyncProxyManager<byte[]>> proxies() {
+        if (System.nanoTime() - nextConnectAttempt < 0) {
+            return Mono.error(new IllegalStateException("Redis failed recently; not asked again yet"));
         }
-        synchronized (this) {
-            if (proxies == null) {
-                if (System.nanoTime() - nextConnectAttempt < 0) {
-                    throw new IllegalStateException("Redis connection failed recently; not retrying yet");
-                }
-                try {
-                    proxies = connect();
-                }
-                catch (RuntimeException e) {
-                    nextConnectAttempt = System.nanoTime() + RETRY_CONNECT_NANOS;
-                    throw e;
-                }
+        CompletableFuture<AsyncProxyManager<byte[]>> current = connection.get();
+        if (current == null || current.isCompletedExceptionally()) {
+            CompletableFuture<AsyncProxyManager<byte[]>> fresh = new CompletableFuture<>();
+            if (connection.compareAndSet(current, fresh)) {
+                Schedulers.boundedElastic().schedule(() -> {
+                    try {
+                        fresh.complete(connect());
+                    }
+                    catch (RuntimeException e) {
+                        fresh.completeExceptionally(e);
+                    }
+                });
             }
-            return proxies;
+            current = connection.get();
         }
+        // A caller that gives up (timeout) does not cancel the connection: the next one finds it made.
+        return Mono.fromFuture(current, true);
     }
 
     private AsyncProxyManager<byte[]> connect() {

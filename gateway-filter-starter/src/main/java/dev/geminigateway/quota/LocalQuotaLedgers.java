@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.bucket4j.Bucket;
+import reactor.core.publisher.Mono;
 
 import dev.geminigateway.outcome.PacificDay;
 
@@ -42,7 +43,12 @@ public class LocalQuotaLedgers implements QuotaLedgers {
     }
 
     @Override
-    public Admission tryReserve(String group, String project, String model, QuotaLimits limits, long inputTokens) {
+    public Mono<Admission> tryReserve(String group, String project, String model, QuotaLimits limits, long inputTokens) {
+        return Mono.fromSupplier(() -> reserve(group, project, model, limits, inputTokens));
+    }
+
+    /** {@link #tryReserve}, answered at once. */
+    public Admission reserve(String group, String project, String model, QuotaLimits limits, long inputTokens) {
         Instant now = clock.instant();
         if (!limits.any()) {
             return new Admission.Granted(QuotaReservation.untracked(group, project, model, now, inputTokens));
@@ -75,7 +81,11 @@ public class LocalQuotaLedgers implements QuotaLedgers {
     }
 
     @Override
-    public void reconcile(QuotaReservation reservation, long realInputTokens) {
+    public Mono<Void> reconcile(QuotaReservation reservation, long realInputTokens) {
+        return Mono.fromRunnable(() -> reconcileNow(reservation, realInputTokens));
+    }
+
+    private void reconcileNow(QuotaReservation reservation, long realInputTokens) {
         if (reservation == null || realInputTokens < 0 || reservation.refunded()) {
             return;
         }
@@ -89,7 +99,11 @@ public class LocalQuotaLedgers implements QuotaLedgers {
     }
 
     @Override
-    public void refund(QuotaReservation reservation) {
+    public Mono<Void> refund(QuotaReservation reservation) {
+        return Mono.fromRunnable(() -> refundNow(reservation));
+    }
+
+    private void refundNow(QuotaReservation reservation) {
         if (reservation == null || !reservation.tracked() || !reservation.markRefunded()) {
             return;
         }
@@ -110,7 +124,11 @@ public class LocalQuotaLedgers implements QuotaLedgers {
      * {@code retryDelay}, the moment its window frees, which is all a filled window would say.
      */
     @Override
-    public void exhaust(String project, String model, QuotaMetric metric, QuotaLimits limits) {
+    public Mono<Void> exhaust(String project, String model, QuotaMetric metric, QuotaLimits limits) {
+        return Mono.fromRunnable(() -> exhaustNow(project, model, metric, limits));
+    }
+
+    private void exhaustNow(String project, String model, QuotaMetric metric, QuotaLimits limits) {
         if (metric != QuotaMetric.RPD || limits.rpd() == QuotaLimits.NONE || limits.rpd() == 0) {
             return;
         }
@@ -119,7 +137,12 @@ public class LocalQuotaLedgers implements QuotaLedgers {
     }
 
     @Override
-    public Duration untilRoom(String project, String model, QuotaLimits limits, long inputTokens) {
+    public Mono<Duration> untilRoom(String project, String model, QuotaLimits limits, long inputTokens) {
+        return Mono.fromSupplier(() -> waitForRoom(project, model, limits, inputTokens));
+    }
+
+    /** {@link #untilRoom}, answered at once; null for never. */
+    public Duration waitForRoom(String project, String model, QuotaLimits limits, long inputTokens) {
         if (!limits.any()) {
             return Duration.ZERO;
         }

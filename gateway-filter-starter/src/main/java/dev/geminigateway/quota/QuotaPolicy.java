@@ -62,11 +62,15 @@ public class QuotaPolicy {
      * @return true when this changed a limit
      */
     public boolean learn(String project, String model, QuotaMetric metric, long value) {
-        if (value <= 0) {
+        return learn(project, model, metric, value, PacificDay.nextMidnight(clock.instant()));
+    }
+
+    /** As {@link #learn(String, String, QuotaMetric, long)}, until a given moment (a limit another replica learned). */
+    public boolean learn(String project, String model, QuotaMetric metric, long value, Instant until) {
+        if (value <= 0 || !clock.instant().isBefore(until)) {
             return false;
         }
         QuotaLimits before = learned(project, model);
-        Instant until = PacificDay.nextMidnight(clock.instant());
         QuotaLimits after = learned.merge(key(project, model), new Learned(QuotaLimits.UNKNOWN.with(metric, value), until),
                 (old, fresh) -> new Learned(current(old).with(metric, value), until)).limits();
         return !after.equals(before);

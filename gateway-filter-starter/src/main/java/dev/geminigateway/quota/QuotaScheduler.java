@@ -7,7 +7,9 @@ import java.util.Optional;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
 
+import dev.geminigateway.outcome.PacificDay;
 import dev.geminigateway.outcome.UpstreamOutcome;
 
 /**
@@ -53,9 +55,10 @@ public class QuotaScheduler {
     }
 
     /** May (project, model) take this request now? A grant holds a reservation until settled. */
-    public Admission admit(String group, String project, String model, long inputTokens) {
+    public Mono<Admission> admit(String group, String project, String model, long inputTokens) {
         if (!proactive) {
-            return new Admission.Granted(QuotaReservation.untracked(group, project, model, clock.instant(), inputTokens));
+            return Mono.just(new Admission.Granted(QuotaReservation.untracked(group, project, model, clock.instant(),
+                    inputTokens)));
         }
         QuotaLimits limits = policy.limits(group, project, model);
         if (limits.any()) {
@@ -73,43 +76,49 @@ public class QuotaScheduler {
             return;
         }
         // Refund first: a day limit learned next leaves nothing of today, the refunded request included.
-        if (!countedByGemini(outcome, error)) {
-            ledgers.refund(reservation);
-        }
+        Mono<Void> settled = countedByGemini(outcome, error) ? Mono.empty() : ledgers.refund(reservation);
         if (outcome.kind().isQuota() && outcome.learnedLimit() > 0) {
             Optional<QuotaMetric> metric = QuotaMetric.fromQuotaId(outcome.quotaId());
             if (metric.isPresent()) {
                 learn(reservation.group(), reservation.project(), reservation.model(), metric.get(), outcome.learnedLimit());
                 // Gemini says the project is at that limit now, whatever this ledger counted.
-                ledgers.exhaust(reservation.project(), reservation.model(), metric.get(),
-                        policy.limits(reservation.group(), reservation.project(), reservation.model()));
+                settled = settled.then(Mono.defer(() -> ledgers.exhaust(reservation.project(), reservation.model(),
+                        metric.get(), policy.limits(reservation.group(), reservation.project(), reservation.model()))));
             }
         }
+        background(settled);
     }
 
     /** Records a limit Gemini stated for (project, model) (from a 429, or an operator who knows it). */
     public void learn(String group, String project, String model, QuotaMetric metric, long value) {
         if (policy.learn(project, model, metric, value)) {
             log.info("Learned " + metric.tag() + " limit " + value + " for project " + project + " and model " + model);
+            background(ledgers.share(project, model, metric, value, PacificDay.nextMidnight(clock.instant())));
         }
         metrics.watch(group, project, model, m -> headroomOf(group, project, model, m));
     }
 
     /**
-     * How long until (project, model) has room for {@code inputTokens} (zero: now; null: never, or not proactive),
+     * How long until (project, model) has room for {@code inputTokens} (zero: now or not proactive; empty: never),
      * without reserving: for projects passed over for another reason, such as a cooldown.
      */
-    public Duration untilRoom(String group, String project, String model, long inputTokens) {
+    public Mono<Duration> untilRoom(String group, String project, String model, long inputTokens) {
         if (!proactive) {
-            return Duration.ZERO;
+            return Mono.just(Duration.ZERO);
         }
         QuotaLimits limits = policy.limits(group, project, model);
-        return limits.any() ? ledgers.untilRoom(project, model, limits, inputTokens) : Duration.ZERO;
+        return limits.any() ? ledgers.untilRoom(project, model, limits, inputTokens) : Mono.just(Duration.ZERO);
     }
 
     /** @see QuotaLedgers#reconcile(QuotaReservation, long) */
     public void reconcile(QuotaReservation reservation, long realInputTokens) {
-        ledgers.reconcile(reservation, realInputTokens);
+        background(ledgers.reconcile(reservation, realInputTokens));
+    }
+
+    /** Ledger updates nobody waits for; the ledgers log their own outages. */
+    private static void background(Mono<Void> update) {
+        update.subscribe(done -> {
+        }, error -> log.debug("Quota ledger update failed: " + error));
     }
 
     /** The gateway answered 429 itself: no project had headroom within the allowed wait. */

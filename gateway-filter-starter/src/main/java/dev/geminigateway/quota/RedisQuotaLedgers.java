@@ -4,253 +4,227 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.TokensInheritanceStrategy;
-import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import dev.geminigateway.outcome.PacificDay;
 
 /**
- * Ledgers shared by every gateway replica through Redis. The minute windows are a sorted set of admissions per
- * (project, model) kept by Lua scripts (the same sliding minute as {@link SlidingMinute}, atomic in Redis); the day
- * limit is a bucket4j bucket per Pacific date through bucket4j's Lettuce proxy manager (compare-and-swap); a changed
- * (learned) limit replaces the stored configuration and keeps today's count.
- * Time is the gateway's clock (bucket4j's client-side clock, and the scripts' {@code now}), not Redis's.
+ * Ledgers shared by every gateway replica through Redis: per (project, model) a sorted set of the minute's
+ * admissions with their tokens, and a count of today's (Pacific) requests, kept by Lua scripts ({@link QuotaScripts})
+ * that check and reserve every limit in one atomic step. A changed (learned) limit is just another argument: today's
+ * count stays. Time is the gateway's clock, not Redis's.
  * <p>
- * Keys hold project and model names, never API keys; the three keys of one window share a hash tag, so the scripts
- * run on Redis Cluster. When Redis fails, a request is let through untracked (logged): a ledger outage must not fail
- * requests, and Gemini's own 429s still steer the rotation.
+ * Every call is non-blocking with a timeout ({@link RedisCommandsHolder}, connected lazily). When Redis fails or is
+ * slow, this replica decides on its own {@link LocalQuotaLedgers} (logged once per outage) and asks Redis again after
+ * a pause: a ledger outage never fails requests. Keys hold project and model names, never API keys.
  */
 public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
 
     private static final Log log = LogFactory.getLog(RedisQuotaLedgers.class);
+    private static final Duration DAY_KEY_TTL = Duration.ofHours(50);
+    private static final Duration RESET_WAIT = Duration.ofSeconds(10);
 
-    /** KEYS: admissions (zset id → ms), tokens (hash id → tokens), token total. ARGV: now, window, rpm, tpm, tokens, id. */
-    private static final String ACQUIRE = """
-            local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-            local rpm, tpm, tokens = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-            local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - window)
-            if #old > 0 then
-              local sum = 0
-              for _, v in ipairs(redis.call('HMGET', KEYS[2], unpack(old))) do if v then sum = sum + tonumber(v) end end
-              redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-              redis.call('HDEL', KEYS[2], unpack(old))
-              redis.call('DECRBY', KEYS[3], sum)
-            end
-            local count = redis.call('ZCARD', KEYS[1])
-            local total = tonumber(redis.call('GET', KEYS[3]) or '0')
-            if (rpm >= 0 and count + 1 > rpm) or (tpm >= 0 and total + tokens > tpm) then
-              if rpm == 0 or (tpm >= 0 and tokens > tpm) then return -1 end
-              local needRequests, needTokens = 0, 0
-              if rpm >= 0 then needRequests = math.max(0, count + 1 - rpm) end
-              if tpm >= 0 then needTokens = math.max(0, total + tokens - tpm) end
-              local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-              local freedRequests, freedTokens = 0, 0
-              for i = 1, #entries, 2 do
-                freedRequests = freedRequests + 1
-                freedTokens = freedTokens + tonumber(redis.call('HGET', KEYS[2], entries[i]) or '0')
-                if freedRequests >= needRequests and freedTokens >= needTokens then
-                  return math.max(1, tonumber(entries[i + 1]) + window - now)
-                end
-              end
-              return -1
-            end
-            redis.call('ZADD', KEYS[1], now, ARGV[6])
-            redis.call('HSET', KEYS[2], ARGV[6], tokens)
-            redis.call('INCRBY', KEYS[3], tokens)
-            for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], window * 2) end
-            return 0
-            """;
-
-    /** KEYS as above. ARGV: id, new tokens (-1: refund). Changes nothing once the admission has left the window. */
-    private static final String ADJUST = """
-            if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-            local before = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-            local after = tonumber(ARGV[2])
-            if after < 0 then
-              redis.call('ZREM', KEYS[1], ARGV[1])
-              redis.call('HDEL', KEYS[2], ARGV[1])
-              redis.call('DECRBY', KEYS[3], before)
-            else
-              redis.call('HSET', KEYS[2], ARGV[1], after)
-              redis.call('INCRBY', KEYS[3], after - before)
-            end
-            return 1
-            """;
-
-    /** KEYS as above. ARGV: now, window. Returns {requests, tokens} in the window. */
-    private static final String USAGE = """
-            local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-            local inWindow = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - window), '+inf')
-            local sum = 0
-            if #inWindow > 0 then
-              for _, v in ipairs(redis.call('HMGET', KEYS[2], unpack(inWindow))) do if v then sum = sum + tonumber(v) end end
-            end
-            return {#inWindow, sum}
-            """;
-
-    private final StatefulRedisConnection<String, String> strings;
-    private final StatefulRedisConnection<String, byte[]> bytes;
-    private final ProxyManager<String> days;
+    private final RedisCommandsHolder redis;
+    private final LocalQuotaLedgers fallback;
     private final Clock clock;
     private final long windowMillis;
     private final String prefix;
-    /** The limit this replica last used per day bucket, so that the stored configuration is checked only on change. */
-    private final java.util.Map<String, Long> dayLimits = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Last usage seen per (project, model): what headroom answers on a thread that must not wait. */
+    private final Map<String, long[]> lastUsage = new ConcurrentHashMap<>();
+
+    /** The ledger's record of a reservation made in Redis. */
+    private record Shared(String id, boolean minuteCharged) {
+    }
 
     /**
+     * @param client the Lettuce client (standalone or cluster), asked for and connected on first use, off the event
+     *     loop
+     * @param timeout of every Redis call; slower answers count as failed and the replica decides locally
      * @param prefix of every Redis key, e.g. {@code gq} (keys look like {@code gq:{project/model}:z})
      */
-    public RedisQuotaLedgers(RedisClient client, Clock clock, Duration safetyMargin, String prefix) {
-        this.strings = client.connect(StringCodec.UTF8);
-        this.bytes = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-        this.days = Bucket4jLettuce.casBasedBuilder(bytes)
-                .clientClock(new ClockTimeMeter(clock))
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.fixedTimeToLive(Duration.ofHours(50)))
-                .build();
+    public RedisQuotaLedgers(Supplier<? extends AbstractRedisClient> client, Clock clock, Duration safetyMargin, Duration timeout,
+            String prefix, int maxLocalLedgers) {
+        this.redis = new RedisCommandsHolder(client, timeout, "Quota ledgers");
+        this.fallback = new LocalQuotaLedgers(clock, safetyMargin, maxLocalLedgers);
         this.clock = clock;
         this.windowMillis = LocalQuotaLedgers.WINDOW.plus(safetyMargin).toMillis();
         this.prefix = prefix;
     }
 
     @Override
-    public Admission tryReserve(String group, String project, String model, QuotaLimits limits, long inputTokens) {
+    public Mono<Admission> tryReserve(String group, String project, String model, QuotaLimits limits, long inputTokens) {
         Instant now = clock.instant();
         if (!limits.any()) {
-            return new Admission.Granted(QuotaReservation.untracked(group, project, model, now, inputTokens));
+            return Mono.just(new Admission.Granted(QuotaReservation.untracked(group, project, model, now, inputTokens)));
         }
-        try {
-            String id = null;
-            if (limits.minuteLimited()) {
-                id = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(now.toEpochMilli());
-                long answer = minute(project, model, ACQUIRE, Long.toString(now.toEpochMilli()),
-                        Long.toString(windowMillis), limitArg(limits.rpm()), limitArg(limits.tpm()),
-                        Long.toString(inputTokens), id);
-                if (answer != 0) {
-                    QuotaMetric metric = usage(project, model, now)[0] + 1 > limits.rpm() ? QuotaMetric.RPM : QuotaMetric.TPM;
-                    return new Admission.Denied(metric, answer < 0 ? null : Duration.ofMillis(answer));
-                }
-            }
-            LocalDate day = null;
-            if (limits.rpd() != QuotaLimits.NONE) {
-                if (limits.rpd() == 0 || !dayBucket(project, model, now, limits.rpd()).tryConsume(1)) {
-                    if (id != null) {
-                        minute(project, model, ADJUST, id, "-1");
+        String id = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(now.toEpochMilli());
+        LocalDate day = now.atZone(PacificDay.ZONE).toLocalDate();
+        return redis.<List<Long>>call(commands -> commands.eval(QuotaScripts.ACQUIRE, ScriptOutputType.MULTI,
+                        keys(project, model, day), Long.toString(now.toEpochMilli()), Long.toString(windowMillis),
+                        limitArg(limits.rpm()), limitArg(limits.tpm()), limitArg(limits.rpd()), Long.toString(inputTokens),
+                        id, Long.toString(Duration.between(now, PacificDay.nextMidnight(now)).toMillis()),
+                        Long.toString(DAY_KEY_TTL.toMillis())))
+                .map(answer -> {
+                    lastUsage.put(key(project, model), new long[] { answer.get(2), answer.get(3), answer.get(4) });
+                    long verdict = answer.get(0);
+                    if (verdict == 0) {
+                        boolean dayCharged = limits.rpd() != QuotaLimits.NONE;
+                        return (Admission) new Admission.Granted(new QuotaReservation(group, project, model, now,
+                                dayCharged ? day : null, inputTokens, dayCharged, new Shared(id, limits.minuteLimited())));
                     }
-                    return new Admission.Denied(QuotaMetric.RPD,
-                            limits.rpd() == 0 ? null : Duration.between(now, PacificDay.nextMidnight(now)));
-                }
-                day = now.atZone(PacificDay.ZONE).toLocalDate();
-            }
-            return new Admission.Granted(new QuotaReservation(group, project, model, now, day, inputTokens, day != null,
-                    id));
-        }
-        catch (RuntimeException e) {
-            log.warn("Quota ledger in Redis unavailable, request for project " + project + " let through untracked: "
-                    + e.getMessage());
-            return new Admission.Granted(QuotaReservation.untracked(group, project, model, now, inputTokens));
-        }
+                    long wait = answer.get(1);
+                    QuotaMetric metric = verdict == 1 ? QuotaMetric.RPM : verdict == 2 ? QuotaMetric.TPM : QuotaMetric.RPD;
+                    return new Admission.Denied(metric, wait < 0 ? null : Duration.ofMillis(wait));
+                })
+                .onErrorResume(unavailable -> fallback.tryReserve(group, project, model, limits, inputTokens));
     }
 
     @Override
-    public void reconcile(QuotaReservation reservation, long realInputTokens) {
+    public Mono<Void> reconcile(QuotaReservation reservation, long realInputTokens) {
         if (reservation == null || realInputTokens < 0 || reservation.refunded()) {
-            return;
+            return Mono.empty();
+        }
+        if (!(reservation.entry instanceof Shared shared)) {
+            return fallback.reconcile(reservation, realInputTokens);
         }
         reservation.swapTokens(realInputTokens);
-        if (reservation.entry instanceof String id) {
-            quietly(() -> minute(reservation.project(), reservation.model(), ADJUST, id, Long.toString(realInputTokens)));
-        }
+        return shared.minuteCharged() ? adjust(reservation, shared.id(), realInputTokens, false) : Mono.empty();
     }
 
     @Override
-    public void refund(QuotaReservation reservation) {
-        if (reservation == null || !reservation.tracked() || !reservation.markRefunded()) {
-            return;
+    public Mono<Void> refund(QuotaReservation reservation) {
+        if (reservation == null || !reservation.tracked()) {
+            return Mono.empty();
         }
-        if (reservation.entry instanceof String id) {
-            quietly(() -> minute(reservation.project(), reservation.model(), ADJUST, id, "-1"));
+        if (!(reservation.entry instanceof Shared shared)) {
+            return fallback.refund(reservation);
         }
-        if (reservation.dayCharged()) {
-            quietly(() -> {
-                String key = dayKey(reservation.project(), reservation.model(), reservation.pacificDay());
-                days.getProxyConfiguration(key).ifPresent(config -> days.builder().build(key, config).addTokens(1));
-                return 0L;
-            });
+        if (!reservation.markRefunded()) {
+            return Mono.empty();
         }
+        return adjust(reservation, shared.minuteCharged() ? shared.id() : "", -1, reservation.dayCharged());
+    }
+
+    private Mono<Void> adjust(QuotaReservation reservation, String id, long tokens, boolean refundDay) {
+        LocalDate day = reservation.pacificDay() != null ? reservation.pacificDay()
+                : reservation.at().atZone(PacificDay.ZONE).toLocalDate();
+        return redis.call(commands -> commands.eval(QuotaScripts.ADJUST, ScriptOutputType.INTEGER,
+                        keys(reservation.project(), reservation.model(), day), id, Long.toString(tokens),
+                        refundDay ? "1" : "0"))
+                .onErrorResume(unavailable -> Mono.empty()).then();
     }
 
     @Override
-    public void exhaust(String project, String model, QuotaMetric metric, QuotaLimits limits) {
-        if (metric == QuotaMetric.RPD && limits.rpd() != QuotaLimits.NONE && limits.rpd() > 0) {
-            quietly(() -> dayBucket(project, model, clock.instant(), limits.rpd()).tryConsumeAsMuchAsPossible());
+    public Mono<Void> exhaust(String project, String model, QuotaMetric metric, QuotaLimits limits) {
+        if (metric != QuotaMetric.RPD || limits.rpd() == QuotaLimits.NONE || limits.rpd() == 0) {
+            return Mono.empty();
         }
+        LocalDate day = clock.instant().atZone(PacificDay.ZONE).toLocalDate();
+        return redis.call(commands -> commands.eval(QuotaScripts.EXHAUST_DAY, ScriptOutputType.INTEGER,
+                        keys(project, model, day), Long.toString(limits.rpd()), Long.toString(DAY_KEY_TTL.toMillis())))
+                .then()
+                .onErrorResume(unavailable -> fallback.exhaust(project, model, metric, limits));
     }
 
     @Override
-    public Duration untilRoom(String project, String model, QuotaLimits limits, long inputTokens) {
+    public Mono<Duration> untilRoom(String project, String model, QuotaLimits limits, long inputTokens) {
         // Estimated from the usage counts: exact waits come with tryReserve; this one only orders cooling projects.
-        Instant now = clock.instant();
-        Headroom headroom = headroom(project, model, limits);
         if (limits.rpm() == 0 || limits.rpd() == 0 || (limits.tpm() != QuotaLimits.NONE && inputTokens > limits.tpm())) {
-            return null;
+            return Mono.empty();
         }
-        if (headroom.requestsToday() < 1) {
-            return Duration.between(now, PacificDay.nextMidnight(now));
-        }
-        boolean minuteRoom = headroom.requestsThisMinute() >= 1 && headroom.tokensThisMinute() >= inputTokens;
-        return minuteRoom ? Duration.ZERO : Duration.ofMillis(windowMillis);
+        Instant now = clock.instant();
+        return usage(project, model, now)
+                .map(used -> {
+                    Headroom headroom = headroom(limits, used);
+                    if (headroom.requestsToday() < 1) {
+                        return Duration.between(now, PacificDay.nextMidnight(now));
+                    }
+                    boolean room = headroom.requestsThisMinute() >= 1 && headroom.tokensThisMinute() >= inputTokens;
+                    return room ? Duration.ZERO : Duration.ofMillis(windowMillis);
+                })
+                .onErrorResume(unavailable -> fallback.untilRoom(project, model, limits, inputTokens));
     }
 
+    /**
+     * Usage read from Redis, except on a thread that must not wait (an event loop): there, the usage last seen,
+     * which is at most one request old on a replica that serves the project.
+     */
     @Override
     public Headroom headroom(String project, String model, QuotaLimits limits) {
-        Instant now = clock.instant();
-        long rpm = limits.rpm();
-        long tpm = limits.tpm();
-        long rpd = limits.rpd();
+        if (Schedulers.isInNonBlockingThread()) {
+            long[] known = lastUsage.get(key(project, model));
+            return known == null ? fallback.headroom(project, model, limits) : headroom(limits, known);
+        }
         try {
-            if (limits.minuteLimited()) {
-                long[] used = usage(project, model, now);
-                rpm = rpm == QuotaLimits.NONE ? rpm : Math.max(0, rpm - used[0]);
-                tpm = tpm == QuotaLimits.NONE ? tpm : Math.max(0, tpm - used[1]);
-            }
-            if (rpd != QuotaLimits.NONE && rpd > 0) {
-                rpd = dayBucket(project, model, now, rpd).getAvailableTokens();
-            }
+            long[] used = usage(project, model, clock.instant()).block();
+            return used == null ? fallback.headroom(project, model, limits) : headroom(limits, used);
         }
-        catch (RuntimeException e) {
-            log.debug("Quota ledger in Redis unavailable: " + e.getMessage());
+        catch (RuntimeException unavailable) {
+            return fallback.headroom(project, model, limits);
         }
-        return new Headroom(rpm, tpm, rpd);
     }
 
-    /** Deletes this prefix's keys (tests, an operator's reset); SCAN, so it is safe on a busy server. */
+    private Mono<long[]> usage(String project, String model, Instant now) {
+        return redis.<List<Long>>call(commands -> commands.eval(QuotaScripts.USAGE, ScriptOutputType.MULTI,
+                        keys(project, model, now.atZone(PacificDay.ZONE).toLocalDate()), Long.toString(now.toEpochMilli()),
+                        Long.toString(windowMillis)))
+                .map(counts -> {
+                    long[] used = { counts.get(0), counts.get(1), counts.get(2) };
+                    lastUsage.put(key(project, model), used);
+                    return used;
+                });
+    }
+
+    private static Headroom headroom(QuotaLimits limits, long[] used) {
+        return new Headroom(remaining(limits.rpm(), used[0]), remaining(limits.tpm(), used[1]),
+                remaining(limits.rpd(), used[2]));
+    }
+
+    private static long remaining(long limit, long used) {
+        return limit == QuotaLimits.NONE ? limit : Math.max(0, limit - used);
+    }
+
+    @Override
+    public Mono<Void> share(String project, String model, QuotaMetric metric, long value, Instant until) {
+        return redis.call(commands -> commands.eval(QuotaScripts.SHARE_LEARNED, ScriptOutputType.INTEGER,
+                        new String[] { learnedKey() }, SharedLearnedLimits.field(project, model, metric),
+                        Long.toString(value), Long.toString(until.toEpochMilli()), Long.toString(clock.millis())))
+                .then()
+                .onErrorResume(unavailable -> Mono.empty());
+    }
+
+    /** The learned limits of every replica, unexpired ones only: field → "limit@until". */
+    Mono<Map<String, String>> learnedLimits() {
+        return redis.call(commands -> commands.hgetall(learnedKey()).collectMap(KeyValue::getKey, KeyValue::getValue));
+    }
+
+    String learnedKey() {
+        return prefix + ":{learned}";
+    }
+
+    /** Deletes this prefix's keys (tests, an operator's reset): SCAN, so it is safe on a busy server. Blocks. */
     @Override
     public void reset() {
-        RedisCommands<String, String> redis = strings.sync();
-        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
-        do {
-            io.lettuce.core.KeyScanCursor<String> scan = redis.scan(cursor, io.lettuce.core.ScanArgs.Builder.matches(prefix + ":*"));
-            if (!scan.getKeys().isEmpty()) {
-                redis.del(scan.getKeys().toArray(String[]::new));
-            }
-            cursor = scan;
-        }
-        while (!cursor.isFinished());
+        fallback.reset();
+        lastUsage.clear();
+        redis.ready(RESET_WAIT).then(redis.deleteMatching(prefix + ":*")).block();
+    }
+
+    /** Completes once connected to Redis, or fails after {@code wait}; requests never wait for this. */
+    public Mono<Void> ready(Duration wait) {
+        return redis.ready(wait);
     }
 
     @Override
@@ -258,62 +232,26 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
         return "redis";
     }
 
+    /** True while Redis fails and this replica decides on its own ledgers. */
+    public boolean degraded() {
+        return redis.degraded();
+    }
+
     @Override
     public void close() {
-        bytes.close();
-        strings.close();
+        redis.close();
     }
 
-    private long minute(String project, String model, String script, String... args) {
+    private String[] keys(String project, String model, LocalDate day) {
         String tag = prefix + ":{" + project + "/" + model + "}";
-        return strings.sync().eval(script, ScriptOutputType.INTEGER, new String[] { tag + ":z", tag + ":h", tag + ":t" },
-                args);
+        return new String[] { tag + ":z", tag + ":h", tag + ":t", tag + ":d:" + day };
     }
 
-    private long[] usage(String project, String model, Instant now) {
-        String tag = prefix + ":{" + project + "/" + model + "}";
-        java.util.List<Long> counts = strings.sync().eval(USAGE, ScriptOutputType.MULTI,
-                new String[] { tag + ":z", tag + ":h", tag + ":t" }, Long.toString(now.toEpochMilli()),
-                Long.toString(windowMillis));
-        return new long[] { counts.get(0), counts.get(1) };
-    }
-
-    private BucketProxy dayBucket(String project, String model, Instant now, long limit) {
-        String key = dayKey(project, model, now.atZone(PacificDay.ZONE).toLocalDate());
-        BucketConfiguration config = BucketConfiguration.builder()
-                .addLimit(l -> l.capacity(limit).refillIntervally(limit, Duration.ofDays(2)))
-                .build();
-        BucketProxy bucket = days.builder().build(key, () -> config);
-        if (!Long.valueOf(limit).equals(dayLimits.put(key, limit))) {
-            // A limit this replica has not used with this bucket yet (e.g. just learned): the stored one may differ.
-            long stored = days.getProxyConfiguration(key).map(c -> c.getBandwidths()[0].getCapacity()).orElse(limit);
-            if (stored != limit) {
-                // Today's count carries over (bucket4j's strategies clamp or scale it; neither keeps it when the
-                // limit shrinks). Two steps, not atomic: a request between them may be counted once too few.
-                long used = Math.max(0, stored - bucket.getAvailableTokens());
-                bucket.replaceConfiguration(config, TokensInheritanceStrategy.RESET);
-                if (used > 0) {
-                    bucket.tryConsumeAsMuchAsPossible(Math.min(used, limit));
-                }
-            }
-        }
-        return bucket;
-    }
-
-    private String dayKey(String project, String model, LocalDate day) {
-        return prefix + ":{" + project + "/" + model + "}:d:" + day;
+    private static String key(String project, String model) {
+        return project + '\u0000' + model;
     }
 
     private static String limitArg(long limit) {
         return limit == QuotaLimits.NONE ? "-1" : Long.toString(limit);
-    }
-
-    private static void quietly(java.util.function.Supplier<Long> action) {
-        try {
-            action.get();
-        }
-        catch (RuntimeException e) {
-            log.warn("Quota ledger in Redis unavailable: " + e.getMessage());
-        }
     }
 }

@@ -84,16 +84,15 @@ final class AttemptLoop {
                     "Gemini is failing for model '" + model + "'; requests pause briefly to let it recover",
                     policy.breakerOpen(), "service_unavailable");
         }
-        Selection selection;
         long selecting = System.nanoTime();
-        try {
-            selection = rotation.selector.select(group, model, triedKeys, skippedProjects, now, estimatedTokens,
-                    exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT));
-        }
-        catch (RuntimeException e) {
-            permit.release();
-            throw e;
-        }
+        return Mono.defer(() -> rotation.selector.select(group, model, triedKeys, skippedProjects, now,
+                        estimatedTokens, exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT)))
+                .doOnError(e -> permit.release())
+                .doOnCancel(permit::release)
+                .flatMap(selection -> chosen(selection, permit, now, selecting));
+    }
+
+    private Mono<Void> chosen(Selection selection, BreakerPermit permit, Instant now, long selecting) {
         selectionNanos += System.nanoTime() - selecting;
         exchange.getAttributes().put(KeyRotationAttributes.SELECTION_NANOS, selectionNanos);
         if (selection instanceof Selection.Selected selected) {

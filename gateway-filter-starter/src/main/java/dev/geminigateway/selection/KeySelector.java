@@ -1,12 +1,16 @@
 package dev.geminigateway.selection;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
@@ -52,15 +56,18 @@ public class KeySelector {
         return Optional.ofNullable(quota);
     }
 
-    public Selection select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
+    public Mono<Selection> select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
             Instant now) {
         return select(group, model, triedKeys, skippedProjects, now, 0);
     }
 
     /**
+     * Key states and cooldowns are read at once; the quota ledgers are asked one project at a time, in rotation
+     * order, without waiting on the caller's thread (a shared ledger answers from Redis).
+     *
      * @param estimatedTokens the request's estimated input tokens, reserved in the chosen project's TPM ledger
      */
-    public Selection select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
+    public Mono<Selection> select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
             Instant now, long estimatedTokens) {
         return select(group, model, triedKeys, skippedProjects, now, estimatedTokens, null);
     }
@@ -69,20 +76,19 @@ public class KeySelector {
      * @param pin the project the request is bound to by a resource it names (null: none); keys of other projects
      *            are not considered, as if absent from the group
      */
-    public Selection select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
+    public Mono<Selection> select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
             Instant now, long estimatedTokens, ProjectPin pin) {
         List<ApiKey> keys = group.keys();
         ProjectPin bound = pin == null ? null : pin.within(keys);
         if (bound != null && bound.exhausted(triedKeys)) {
-            return new Selection.Unavailable(null, false);
+            return Mono.just(new Selection.Unavailable(null, false));
         }
         int size = keys.size();
         int start = Math.floorMod(cursors.get(group.name(), model).getAndIncrement(), size);
-        Instant earliest = null;
+        Pick pick = new Pick();
         boolean allQuarantined = true;
-        Map<String, Admission.Denied> denied = null;
-        QuotaMetric quotaLimit = null;
-        Instant quotaFree = null;
+        List<ApiKey> candidates = new ArrayList<>();
+        List<Cooldown> cooling = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             ApiKey key = keys.get((start + i) % size);
             if (bound != null && !bound.admits(key)) {
@@ -94,37 +100,60 @@ public class KeySelector {
             }
             allQuarantined = false;
             if (!state.usableAt(now)) {
-                earliest = earlier(earliest, ((KeyState.CoolingDown) state).until());
+                pick.earliest = earlier(pick.earliest, ((KeyState.CoolingDown) state).until());
                 continue;
             }
             Optional<Cooldown> cooldown = store.cooldown(key.project(), model, now);
             if (cooldown.isPresent()) {
-                Instant until = cooldown.get().until();
-                if (quota != null && earliest != null && !until.isBefore(earliest)) {
-                    // Cannot be earlier than what is known already: no need to ask the ledger.
-                    continue;
+                if (quota == null) {
+                    pick.earliest = earlier(pick.earliest, cooldown.get().until());
                 }
-                earliest = earlier(earliest, quota == null ? until : later(until, roomAt(quota, group, key, model,
-                        estimatedTokens, now)));
+                else {
+                    cooling.add(cooldown.get());
+                }
                 continue;
             }
             if (triedKeys.contains(key.id()) || skippedProjects.contains(key.project())) {
                 continue;
             }
             if (quota == null) {
-                return new Selection.Selected(key);
+                return Mono.just(new Selection.Selected(key));
             }
-            if (denied != null && denied.containsKey(key.project())) {
-                continue;
-            }
-            Admission admission = quota.admit(group.name(), key.project(), model, estimatedTokens);
+            candidates.add(key);
+        }
+        boolean noneLeft = allQuarantined;
+        if (quota == null) {
+            return Mono.just(new Selection.Unavailable(pick.earliest, noneLeft));
+        }
+        return Flux.fromIterable(candidates)
+                .concatMap(key -> pick.denied.containsKey(key.project()) ? Mono.<Selection>empty()
+                        : quota.admit(group.name(), key.project(), model, estimatedTokens)
+                                .mapNotNull(admission -> pick.granted(key, admission, now)))
+                .next()
+                .switchIfEmpty(Flux.fromIterable(cooling)
+                        // A project cooling no earlier than what is known already need not be asked.
+                        .filter(cooldown -> pick.earliest == null || cooldown.until().isBefore(pick.earliest))
+                        .concatMap(cooldown -> quota.untilRoom(group.name(), cooldown.project(), model, estimatedTokens)
+                                .doOnNext(wait -> pick.earliest = earlier(pick.earliest, later(cooldown.until(),
+                                        now.plus(wait)))))
+                        .then(Mono.fromSupplier(() -> new Selection.Unavailable(pick.earliest, noneLeft,
+                                pick.quotaLimit))));
+    }
+
+    /** What one pick learned so far; used by one subscriber, one step at a time. */
+    private static final class Pick {
+
+        Instant earliest;
+        final Map<String, Admission.Denied> denied = new HashMap<>(4);
+        QuotaMetric quotaLimit;
+        Instant quotaFree;
+
+        /** The selection when {@code admission} grants, else null after noting the denial. */
+        Selection granted(ApiKey key, Admission admission, Instant now) {
             if (admission instanceof Admission.Granted granted) {
                 return new Selection.Selected(key, granted.reservation());
             }
             Admission.Denied no = (Admission.Denied) admission;
-            if (denied == null) {
-                denied = new HashMap<>(4);
-            }
             denied.put(key.project(), no);
             if (no.retryAfter() != null) {
                 Instant free = now.plus(no.retryAfter());
@@ -137,20 +166,13 @@ public class KeySelector {
             else if (quotaLimit == null) {
                 quotaLimit = no.metric();
             }
+            return null;
         }
-        return new Selection.Unavailable(earliest, allQuarantined, quotaLimit);
     }
 
     /** Cursors held. */
     int cursorCount() {
         return cursors.size();
-    }
-
-    /** When the project's ledger has room (null: never), for a project passed over for its cooldown. */
-    private static Instant roomAt(QuotaScheduler quota, KeyGroup group, ApiKey key, String model, long tokens,
-            Instant now) {
-        java.time.Duration wait = quota.untilRoom(group.name(), key.project(), model, tokens);
-        return wait == null ? null : now.plus(wait);
     }
 
     /** The later of two moments; null (never) wins. */

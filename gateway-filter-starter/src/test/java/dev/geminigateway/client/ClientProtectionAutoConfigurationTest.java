@@ -7,6 +7,7 @@ import reactor.core.publisher.Mono;
 import dev.geminigateway.autoconfigure.ClientProtectionAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -177,6 +178,35 @@ class ClientProtectionAutoConfigurationTest {
             assertThat(context).doesNotHaveBean(RedisClientBuckets.class);
             assertThat(context.getBean("clientRateLimiter")).extracting("shared").isNull();
         });
+    }
+
+    @Test
+    void aConfiguredRedisConnectionSharesTheBucketsUnlessLocalIsChosen() {
+        // no Redis runs on this port: buckets connect on first use
+        ReactiveWebApplicationContextRunner configured = withRedis.withPropertyValues(
+                "gemini.gateway.client-auth.tokens=" + TOKEN, "spring.data.redis.url=redis://127.0.0.1:1");
+        configured.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean("clientRateLimiter")).extracting("shared")
+                    .isSameAs(context.getBean(RedisClientBuckets.class));
+        });
+        configured.withPropertyValues("gemini.gateway.client-auth.rate-limit.store=local").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(RedisClientBuckets.class);
+        });
+    }
+
+    @Test
+    void sharedBucketsThatCannotBeSharedFailStartupNamingWhatIsMissing() {
+        withRedis.withClassLoader(new FilteredClassLoader("io.github.bucket4j.redis"))
+                .withPropertyValues("gemini.gateway.client-auth.tokens=" + TOKEN, "spring.data.redis.host=127.0.0.1",
+                        "spring.data.redis.port=1")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("com.bucket4j:bucket4j_jdk17-lettuce")
+                            .hasMessageContaining("gemini.gateway.client-auth.rate-limit.store=local");
+                });
     }
 
     @Configuration(proxyBeanMethods = false)

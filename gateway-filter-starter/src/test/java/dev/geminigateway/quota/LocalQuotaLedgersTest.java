@@ -18,7 +18,7 @@ class LocalQuotaLedgersTest {
     private final LocalQuotaLedgers ledgers = new LocalQuotaLedgers(clock, MARGIN, 1000);
 
     private Admission reserve(String project, QuotaLimits limits, long tokens) {
-        return ledgers.tryReserve("g", project, M, limits, tokens);
+        return ledgers.reserve("g", project, M, limits, tokens);
     }
 
     private QuotaReservation granted(String project, QuotaLimits limits, long tokens) {
@@ -91,8 +91,8 @@ class LocalQuotaLedgersTest {
         QuotaLimits limits = QuotaLimits.of(1L, 500L, 3L);
         QuotaReservation reservation = granted("pa", limits, 400);
         assertThat(ledgers.headroom("pa", M, limits)).isEqualTo(new Headroom(0, 100, 2));
-        ledgers.refund(reservation);
-        ledgers.refund(reservation);
+        ledgers.refund(reservation).block();
+        ledgers.refund(reservation).block();
         assertThat(reservation.refunded()).isTrue();
         assertThat(ledgers.headroom("pa", M, limits)).isEqualTo(new Headroom(1, 500, 3));
         granted("pa", limits, 500);
@@ -103,10 +103,10 @@ class LocalQuotaLedgersTest {
         QuotaLimits limits = QuotaLimits.of(null, 1000L, null);
         QuotaReservation a = granted("pa", limits, 400);
         QuotaReservation b = granted("pa", limits, 400);
-        ledgers.reconcile(a, 150);
+        ledgers.reconcile(a, 150).block();
         assertThat(a.tokens()).isEqualTo(150);
         assertThat(ledgers.headroom("pa", M, limits).tokensThisMinute()).isEqualTo(1000 - 150 - 400);
-        ledgers.reconcile(b, 700);
+        ledgers.reconcile(b, 700).block();
         assertThat(ledgers.headroom("pa", M, limits).tokensThisMinute()).isEqualTo(1000 - 150 - 700);
         assertThat(denied("pa", limits, 151).retryAfter()).isEqualTo(WINDOW);
         granted("pa", limits, 150);
@@ -117,7 +117,7 @@ class LocalQuotaLedgersTest {
         QuotaLimits limits = QuotaLimits.of(null, 1000L, null);
         QuotaReservation a = granted("pa", limits, 400);
         clock.advance(WINDOW);
-        ledgers.reconcile(a, 900);
+        ledgers.reconcile(a, 900).block();
         assertThat(ledgers.headroom("pa", M, limits).tokensThisMinute()).isEqualTo(1000);
     }
 
@@ -181,7 +181,7 @@ class LocalQuotaLedgersTest {
         granted("pa", generous, 1);
         QuotaLimits learned = QuotaLimits.of(null, null, 5L);
         assertThat(ledgers.headroom("pa", M, learned).requestsToday()).isEqualTo(3);
-        ledgers.exhaust("pa", M, QuotaMetric.RPD, learned);
+        ledgers.exhaust("pa", M, QuotaMetric.RPD, learned).block();
         assertThat(ledgers.headroom("pa", M, learned).requestsToday()).isZero();
         assertThat(denied("pa", learned, 1).metric()).isEqualTo(QuotaMetric.RPD);
     }
@@ -199,7 +199,7 @@ class LocalQuotaLedgersTest {
         LocalQuotaLedgers small = new LocalQuotaLedgers(clock, MARGIN, 10);
         QuotaLimits limits = QuotaLimits.of(100L, null, null);
         for (int i = 0; i < 50; i++) {
-            small.tryReserve("g", "p" + i, M, limits, 1);
+            small.reserve("g", "p" + i, M, limits, 1);
             clock.advance(Duration.ofSeconds(61));
         }
         assertThat(small.size()).isLessThanOrEqualTo(10);

@@ -7,8 +7,11 @@ import dev.geminigateway.autoconfigure.QuotaAutoConfiguration;
 import dev.geminigateway.selection.KeySelector;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,5 +46,34 @@ class QuotaAutoConfigurationTest {
             assertThat(context.getBean(QuotaScheduler.class).proactive()).isFalse();
             assertThat(context.getBean(QuotaPolicy.class).anyConfigured()).isFalse();
         });
+    }
+
+    @Test
+    void aConfiguredRedisConnectionSharesTheLedgersAndLearnedLimitsUnlessLocalIsChosen() {
+        // no Redis runs on this port: the ledgers connect on first use, and decide locally until Redis answers
+        ApplicationContextRunner configured = RUNNER.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+                .withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1");
+        configured.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(QuotaLedgers.class)).isInstanceOf(RedisQuotaLedgers.class);
+            assertThat(context).hasSingleBean(SharedLearnedLimits.class);
+        });
+        configured.withPropertyValues("gemini.gateway.quota.ledgers=local").run(context -> {
+            assertThat(context.getBean(QuotaLedgers.class)).isInstanceOf(LocalQuotaLedgers.class);
+            assertThat(context).doesNotHaveBean(SharedLearnedLimits.class);
+        });
+    }
+
+    @Test
+    void ledgersThatCannotBeSharedOrAnUnknownChoiceFailStartup() {
+        RUNNER.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
+                .withPropertyValues("gemini.gateway.quota.ledgers=redis")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("spring-boot-starter-data-redis-reactive")
+                        .hasMessageContaining("gemini.gateway.quota.ledgers=local"));
+        RUNNER.withPropertyValues("gemini.gateway.quota.ledgers=redis").run(context -> assertThat(
+                context.getStartupFailure()).rootCause().hasMessageContaining("no Lettuce connection to Redis"));
+        RUNNER.withPropertyValues("gemini.gateway.quota.ledgers=shared").run(context -> assertThat(
+                context.getStartupFailure()).rootCause().hasMessageContaining("not one of: local, redis"));
     }
 }

@@ -42,7 +42,7 @@ class QuotaAwareSelectionTest {
     }
 
     private Selection select(long tokens) {
-        return selector.select(group, M, Set.of(), Set.of(), clock.instant(), tokens);
+        return selector.select(group, M, Set.of(), Set.of(), clock.instant(), tokens).block();
     }
 
     @Test
@@ -109,7 +109,7 @@ class QuotaAwareSelectionTest {
         KeySelector plain = new KeySelector(store, new QuotaScheduler(QuotaPolicy.none(), ledgers, QuotaMetrics.none(),
                 clock, true));
         for (int i = 0; i < 100; i++) {
-            Selection selection = plain.select(group, M, Set.of(), Set.of(), clock.instant(), 1_000_000);
+            Selection selection = plain.select(group, M, Set.of(), Set.of(), clock.instant(), 1_000_000).block();
             assertThat(selection).isInstanceOf(Selection.Selected.class);
             assertThat(((Selection.Selected) selection).reservation().tracked()).isFalse();
         }

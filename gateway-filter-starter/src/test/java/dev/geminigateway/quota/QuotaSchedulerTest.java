@@ -27,7 +27,7 @@ class QuotaSchedulerTest {
             true);
 
     private QuotaReservation admit(String project) {
-        return ((Admission.Granted) scheduler.admit("g", project, M, 100)).reservation();
+        return ((Admission.Granted) scheduler.admit("g", project, M, 100).block()).reservation();
     }
 
     private static UpstreamOutcome quota429(OutcomeKind kind, String quotaId, long value) {
@@ -46,8 +46,8 @@ class QuotaSchedulerTest {
         assertThat(policy.limits("g", "pa", M).rpd()).isEqualTo(5);
         // Gemini says the day is used up: the ledger agrees at once
         assertThat(ledgers.headroom("pa", M, policy.limits("g", "pa", M)).requestsToday()).isZero();
-        assertThat(scheduler.admit("g", "pa", M, 1)).isInstanceOf(Admission.Denied.class);
-        assertThat(scheduler.admit("g", "pb", M, 1)).isInstanceOf(Admission.Granted.class);
+        assertThat(scheduler.admit("g", "pa", M, 1).block()).isInstanceOf(Admission.Denied.class);
+        assertThat(scheduler.admit("g", "pb", M, 1).block()).isInstanceOf(Admission.Granted.class);
     }
 
     @Test
@@ -67,9 +67,9 @@ class QuotaSchedulerTest {
     void aConnectFailureGivesTheMinuteSlotBack() {
         admit("pa");
         QuotaReservation second = admit("pa");
-        assertThat(scheduler.admit("g", "pa", M, 1)).isInstanceOf(Admission.Denied.class);
+        assertThat(scheduler.admit("g", "pa", M, 1).block()).isInstanceOf(Admission.Denied.class);
         scheduler.settle(second, UpstreamOutcome.transport("refused"), new ConnectException("refused"));
-        assertThat(scheduler.admit("g", "pa", M, 1)).isInstanceOf(Admission.Granted.class);
+        assertThat(scheduler.admit("g", "pa", M, 1).block()).isInstanceOf(Admission.Granted.class);
     }
 
     @Test
@@ -83,7 +83,7 @@ class QuotaSchedulerTest {
         assertThat(policy.learned("pa", M).rpm()).isEqualTo(1);
         scheduler.setProactive(true);
         admit("pa");
-        assertThat(scheduler.admit("g", "pa", M, 1)).isInstanceOf(Admission.Denied.class);
+        assertThat(scheduler.admit("g", "pa", M, 1).block()).isInstanceOf(Admission.Denied.class);
     }
 
     @Test
@@ -105,7 +105,7 @@ class QuotaSchedulerTest {
         QuotaScheduler small = new QuotaScheduler(new QuotaPolicy(Map.of("g", Map.of("*", QuotaLimits.of(5L, null, null)))),
                 ledgers, new QuotaMetrics(registry, 3), clock, true);
         for (int i = 0; i < 20; i++) {
-            small.admit("g", "pa", "model-" + i, 1);
+            small.admit("g", "pa", "model-" + i, 1).block();
         }
         assertThat(registry.find("gemini.gateway.quota.headroom").gauges()).as("made-up models get no gauge").isEmpty();
         for (int i = 0; i < 20; i++) {

@@ -7,9 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Redis ledgers against a real {@code redis-server} this test starts on a free port (never the system one):
  * two replicas share one project's limits, with the same arithmetic as the local ledgers.
  */
+@SuppressWarnings("unchecked")
 class RedisQuotaLedgersTest {
 
     private static final Duration MARGIN = Duration.ofMillis(250);
@@ -85,9 +90,14 @@ class RedisQuotaLedgersTest {
 
     @BeforeEach
     void replicas() {
-        replicaA = new RedisQuotaLedgers(client, clock, MARGIN, "gq-test");
-        replicaB = new RedisQuotaLedgers(client, clock, MARGIN, "gq-test");
+        replicaA = ledgers(client, "gq-test");
+        replicaB = ledgers(client, "gq-test");
         replicaA.reset();
+        replicaB.ready(Duration.ofSeconds(10)).block();
+    }
+
+    private RedisQuotaLedgers ledgers(RedisClient redis, String prefix) {
+        return new RedisQuotaLedgers(() -> redis, clock, MARGIN, Duration.ofSeconds(2), prefix, 100);
     }
 
     @AfterEach
@@ -97,13 +107,13 @@ class RedisQuotaLedgersTest {
     }
 
     private static QuotaReservation granted(QuotaLedgers ledgers, String project, QuotaLimits limits, long tokens) {
-        Admission admission = ledgers.tryReserve("g", project, M, limits, tokens);
+        Admission admission = ledgers.tryReserve("g", project, M, limits, tokens).block();
         assertThat(admission).isInstanceOf(Admission.Granted.class);
         return ((Admission.Granted) admission).reservation();
     }
 
     private static Admission.Denied denied(QuotaLedgers ledgers, String project, QuotaLimits limits, long tokens) {
-        Admission admission = ledgers.tryReserve("g", project, M, limits, tokens);
+        Admission admission = ledgers.tryReserve("g", project, M, limits, tokens).block();
         assertThat(admission).isInstanceOf(Admission.Denied.class);
         return (Admission.Denied) admission;
     }
@@ -128,10 +138,10 @@ class RedisQuotaLedgersTest {
         QuotaReservation a = granted(replicaA, "pa", limits, 600);
         QuotaReservation b = granted(replicaA, "pa", limits, 300);
         assertThat(denied(replicaB, "pa", limits, 200).metric()).isEqualTo(QuotaMetric.TPM);
-        replicaA.reconcile(a, 100);
+        replicaA.reconcile(a, 100).block();
         assertThat(replicaB.headroom("pa", M, limits)).isEqualTo(new Headroom(3, 600, 8));
-        replicaA.refund(b);
-        replicaA.refund(b);
+        replicaA.refund(b).block();
+        replicaA.refund(b).block();
         assertThat(replicaB.headroom("pa", M, limits)).isEqualTo(new Headroom(4, 900, 9));
         granted(replicaB, "pa", limits, 900);
         assertThat(denied(replicaB, "pa", limits, 1).retryAfter()).isEqualTo(WINDOW);
@@ -157,7 +167,7 @@ class RedisQuotaLedgersTest {
         granted(replicaA, "pa", configured, 1);
         QuotaLimits learned = QuotaLimits.of(null, null, 5L);
         assertThat(replicaB.headroom("pa", M, learned).requestsToday()).isEqualTo(3);
-        replicaB.exhaust("pa", M, QuotaMetric.RPD, learned);
+        replicaB.exhaust("pa", M, QuotaMetric.RPD, learned).block();
         assertThat(denied(replicaA, "pa", learned, 1).metric()).isEqualTo(QuotaMetric.RPD);
     }
 
@@ -183,25 +193,61 @@ class RedisQuotaLedgersTest {
     }
 
     @Test
-    void whenRedisGoesDownRequestsPassUntrackedInsteadOfFailing() throws Exception {
+    void whenRedisGoesDownTheReplicaDecidesOnItsOwnLedgersInsteadOfFailing() throws Exception {
         int ownPort = freePort();
         Process own = redisServer(ownPort, workDir);
         RedisClient ownClient = RedisClient.create("redis://127.0.0.1:" + ownPort);
-        ownClient.setDefaultTimeout(Duration.ofMillis(500));
-        try (RedisQuotaLedgers ledgers = new RedisQuotaLedgers(ownClient, clock, MARGIN, "gq-down")) {
+        try (RedisQuotaLedgers ledgers = new RedisQuotaLedgers(() -> ownClient, clock, MARGIN, Duration.ofMillis(500),
+                "gq-down", 100)) {
             QuotaLimits limits = QuotaLimits.of(1L, null, 5L);
+            ledgers.ready(Duration.ofSeconds(10)).block();
             assertThat(granted(ledgers, "pa", limits, 1).tracked()).isTrue();
             own.destroy();
             own.waitFor();
-            // the limit would refuse this one; with the ledger unreachable it goes through, untracked
-            QuotaReservation untracked = granted(ledgers, "pa", limits, 1);
-            assertThat(untracked.tracked()).isFalse();
-            ledgers.refund(untracked);
+            // Redis would refuse this one; unreachable, the replica's own (empty) ledger takes it and counts it
+            QuotaReservation local = granted(ledgers, "pa", limits, 1);
+            assertThat(local.tracked()).isTrue();
+            assertThat(ledgers.degraded()).isTrue();
+            assertThat(denied(ledgers, "pa", limits, 1).metric()).isEqualTo(QuotaMetric.RPM);
+            ledgers.refund(local).block();
             assertThat(ledgers.headroom("pa", M, limits)).isEqualTo(new Headroom(1, QuotaLimits.NONE, 5));
         }
         finally {
             own.destroy();
             ownClient.shutdown();
         }
+    }
+
+    /** Lua's stack holds about 8,000 values: a window of 20,000 admissions must be checked and pruned whole. */
+    @Test
+    void aWindowOfTwentyThousandAdmissionsIsCheckedAndPruned() {
+        int entries = 20_000;
+        String tag = "gq-test:{pa/" + M + "}";
+        long at = clock.millis();
+        Map<String, String> tokens = new HashMap<>();
+        ScoredValue<String>[] admissions = new ScoredValue[entries];
+        for (int i = 0; i < entries; i++) {
+            admissions[i] = ScoredValue.just(at, "seed" + i);
+            tokens.put("seed" + i, "1");
+        }
+        try (StatefulRedisConnection<String, String> seed = client.connect()) {
+            seed.sync().zadd(tag + ":z", admissions);
+            seed.sync().hset(tag + ":h", tokens);
+            seed.sync().set(tag + ":t", Integer.toString(entries));
+        }
+        clock.advance(Duration.ofSeconds(5));
+
+        Admission.Denied full = denied(replicaA, "pa", QuotaLimits.of((long) entries, null, null), 1);
+        assertThat(full.metric()).isEqualTo(QuotaMetric.RPM);
+        assertThat(full.retryAfter()).isEqualTo(WINDOW.minusSeconds(5));
+        assertThat(denied(replicaA, "pa", QuotaLimits.of(null, (long) entries, null), 1).retryAfter())
+                .isEqualTo(WINDOW.minusSeconds(5));
+        granted(replicaB, "pa", QuotaLimits.of(entries + 1L, null, null), 1);
+        assertThat(replicaA.degraded()).isFalse();
+
+        clock.advance(WINDOW);
+        granted(replicaA, "pa", QuotaLimits.of(1L, null, null), 1);
+        assertThat(replicaB.headroom("pa", M, QuotaLimits.of(10L, 100L, null))).isEqualTo(new Headroom(9, 99,
+                QuotaLimits.NONE));
     }
 }

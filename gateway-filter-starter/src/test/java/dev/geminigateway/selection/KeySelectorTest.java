@@ -32,7 +32,7 @@ class KeySelectorTest {
     }
 
     private ApiKey pick(KeyGroup group, Set<String> tried) {
-        Selection selection = selector.select(group, "m", tried, Set.of(), NOW);
+        Selection selection = selector.select(group, "m", tried, Set.of(), NOW).block();
         return selection instanceof Selection.Selected selected ? selected.key() : null;
     }
 
@@ -56,7 +56,7 @@ class KeySelectorTest {
         for (int i = 0; i < 4; i++) {
             assertThat(pick(group, Set.of())).isEqualTo(keys.get(3));
         }
-        Selection none = selector.select(group, "m", Set.of(keys.get(3).id()), Set.of(), NOW);
+        Selection none = selector.select(group, "m", Set.of(keys.get(3).id()), Set.of(), NOW).block();
         assertThat(none).isEqualTo(new Selection.Unavailable(NOW.plusSeconds(60), false));
     }
 
@@ -72,11 +72,11 @@ class KeySelectorTest {
         KeyGroup group = group("a", "a", "b");
         store.coolDown(new Cooldown("a", "m", NOW.plusSeconds(30), "rpm"));
         store.coolDown(new Cooldown("b", "m", NOW.plusSeconds(10), "rpm"));
-        assertThat(selector.select(group, "m", Set.of(), Set.of(), NOW))
+        assertThat(selector.select(group, "m", Set.of(), Set.of(), NOW).block())
                 .isEqualTo(new Selection.Unavailable(NOW.plusSeconds(10), false));
-        assertThat(selector.select(group, "other", Set.of(), Set.of(), NOW)).isInstanceOf(Selection.Selected.class);
+        assertThat(selector.select(group, "other", Set.of(), Set.of(), NOW).block()).isInstanceOf(Selection.Selected.class);
         store.coolDown(new Cooldown("b", Cooldown.ALL_MODELS, NOW.plusSeconds(5), "all"));
-        assertThat(selector.select(group, "other", Set.of(), Set.of("a"), NOW))
+        assertThat(selector.select(group, "other", Set.of(), Set.of("a"), NOW).block())
                 .isEqualTo(new Selection.Unavailable(NOW.plusSeconds(5), false));
     }
 
@@ -84,7 +84,7 @@ class KeySelectorTest {
     void allQuarantinedIsReported() {
         KeyGroup group = group("a", "b");
         group.keys().forEach(k -> store.setState(k.id(), new KeyState.Quarantined(NOW, "leaked")));
-        assertThat(selector.select(group, "m", Set.of(), Set.of(), NOW)).isEqualTo(new Selection.Unavailable(null, true));
+        assertThat(selector.select(group, "m", Set.of(), Set.of(), NOW).block()).isEqualTo(new Selection.Unavailable(null, true));
     }
 
     @Test

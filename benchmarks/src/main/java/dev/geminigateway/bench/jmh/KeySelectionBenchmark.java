@@ -85,7 +85,7 @@ public class KeySelectionBenchmark {
             }
         }
         selector = new KeySelector(store);
-        if (!(selector.select(group, MODEL, Set.of(), Set.of(), now) instanceof Selection.Selected)) {
+        if (!(selector.select(group, MODEL, Set.of(), Set.of(), now).block() instanceof Selection.Selected)) {
             throw new IllegalStateException("the pool " + pool + " should always have a key to give");
         }
     }
@@ -93,12 +93,12 @@ public class KeySelectionBenchmark {
     @Benchmark
     @Threads(1)
     public Selection selectOneThread() {
-        return selector.select(group, MODEL, Set.of(), Set.of(), now);
+        return selector.select(group, MODEL, Set.of(), Set.of(), now).block();
     }
 
     @Benchmark
     @Threads(2)
     public Selection selectTwoThreads() {
-        return selector.select(group, MODEL, Set.of(), Set.of(), now);
+        return selector.select(group, MODEL, Set.of(), Set.of(), now).block();
     }
 }

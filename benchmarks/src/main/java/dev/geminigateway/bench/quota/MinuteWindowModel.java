@@ -139,7 +139,7 @@ public final class MinuteWindowModel {
             case "sliding log (gateway)" -> {
                 LocalQuotaLedgers ledgers = new LocalQuotaLedgers(clock, Duration.ZERO, 10);
                 QuotaLimits limits = QuotaLimits.of(rpm, null, null);
-                yield () -> ledgers.tryReserve("g", "p", "m", limits, 1) instanceof Admission.Denied no
+                yield () -> ledgers.reserve("g", "p", "m", limits, 1) instanceof Admission.Denied no
                         ? Math.max(1, no.retryAfter().toNanos()) : 0;
             }
             case "bucket4j greedy" -> bucket(Bucket.builder()
