@@ -47,13 +47,13 @@ class ProjectPinSelectionTest {
         for (ProjectPin pin : List.of(ProjectPin.UNKNOWN_OWNER, ProjectPin.to("elsewhere"))) {
             ApiKey first = pick(Set.of(), pin);
             assertThat(first).isNotNull();
-            assertThat(selector.select(group, "m", Set.of(first.id()), Set.of(), NOW, 0, pin))
+            assertThat(selector.select(group, "m", Set.of(first.id()), Set.of(), NOW, 0, pin).block())
                     .isEqualTo(new Selection.Unavailable(null, false));
         }
     }
 
     private ApiKey pick(Set<String> tried, ProjectPin pin) {
-        Selection selection = selector.select(group, "m", tried, Set.of(), NOW, 0, pin);
+        Selection selection = selector.select(group, "m", tried, Set.of(), NOW, 0, pin).block();
         return selection instanceof Selection.Selected selected ? selected.key() : null;
     }
 
