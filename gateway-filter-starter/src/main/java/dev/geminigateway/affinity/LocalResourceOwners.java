@@ -30,7 +30,7 @@ public final class LocalResourceOwners implements ResourceOwners {
     }
 
     /** The owning project, or null: a plain read, for callers that must not wait. */
-    String project(String name) {
+    public String project(String name) {
         Owner owner = owners.get(name);
         return owner == null ? null : owner.project();
     }

@@ -13,7 +13,7 @@ import dev.geminigateway.client.ClientRateLimiter;
 import dev.geminigateway.client.ClientTokenKeyResolver;
 import dev.geminigateway.client.ClientTokens;
 import dev.geminigateway.client.IssuedToken;
-import dev.geminigateway.client.RedisClientBuckets;
+import dev.geminigateway.redis.RedisClientBuckets;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.geminigateway.store.KeyStateStore;
-import dev.geminigateway.store.redis.RedisKeyStateStore;
-import dev.geminigateway.store.redis.RedisStoreProperties;
+import dev.geminigateway.redis.RedisKeyStateStore;
+import dev.geminigateway.redis.RedisStoreProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -3,12 +3,12 @@ package dev.geminigateway.autoconfigure;
 import java.time.Clock;
 
 import dev.geminigateway.affinity.LocalResourceOwners;
-import dev.geminigateway.affinity.RedisResourceOwners;
+import dev.geminigateway.redis.RedisResourceOwners;
 import dev.geminigateway.affinity.ResourceAffinityFilter;
 import dev.geminigateway.affinity.ResourceOwnerCaptureFilter;
 import dev.geminigateway.affinity.ResourceOwners;
-import dev.geminigateway.store.redis.RedisKeyStateStore;
-import dev.geminigateway.store.redis.RedisStoreProperties;
+import dev.geminigateway.redis.RedisKeyStateStore;
+import dev.geminigateway.redis.RedisStoreProperties;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

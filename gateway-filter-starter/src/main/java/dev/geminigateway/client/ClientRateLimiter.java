@@ -16,6 +16,7 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import jakarta.validation.constraints.Min;
 
+import dev.geminigateway.redis.RedisClientBuckets;
 import dev.geminigateway.quota.ClockTimeMeter;
 
 import org.springframework.cloud.gateway.filter.ratelimit.AbstractRateLimiter;

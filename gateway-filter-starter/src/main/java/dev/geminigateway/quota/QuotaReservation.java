@@ -27,7 +27,8 @@ public final class QuotaReservation {
     /** The ledger's own record of this reservation (a window entry); null when no limit was counted. */
     final Object entry;
 
-    QuotaReservation(String group, String project, String model, Instant at, LocalDate pacificDay, long tokens,
+    /** For a {@link QuotaLedgers} implementation: {@code entry} is its own record, handed back by {@link #entry()}. */
+    public QuotaReservation(String group, String project, String model, Instant at, LocalDate pacificDay, long tokens,
             boolean dayCharged, Object entry) {
         this.group = group;
         this.project = project;
@@ -70,6 +71,11 @@ public final class QuotaReservation {
         return tokens.get();
     }
 
+    /** The ledger's own record of this reservation; null when no limit was counted. */
+    public Object entry() {
+        return entry;
+    }
+
     public boolean tracked() {
         return entry != null || dayCharged;
     }
@@ -83,12 +89,12 @@ public final class QuotaReservation {
     }
 
     /** Swaps the charged token count; returns the previous one. */
-    long swapTokens(long real) {
+    public long swapTokens(long real) {
         return tokens.getAndSet(real);
     }
 
     /** True the first time only. */
-    boolean markRefunded() {
+    public boolean markRefunded() {
         return refunded.compareAndSet(false, true);
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
+import dev.geminigateway.redis.RedisClientBuckets;
 import dev.geminigateway.autoconfigure.ClientProtectionAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

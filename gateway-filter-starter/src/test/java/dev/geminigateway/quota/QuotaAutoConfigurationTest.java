@@ -2,6 +2,8 @@ package dev.geminigateway.quota;
 
 import org.junit.jupiter.api.Test;
 
+import dev.geminigateway.redis.RedisQuotaLedgers;
+import dev.geminigateway.redis.SharedLearnedLimits;
 import dev.geminigateway.autoconfigure.GeminiGatewayAutoConfiguration;
 import dev.geminigateway.autoconfigure.QuotaAutoConfiguration;
 import dev.geminigateway.selection.KeySelector;

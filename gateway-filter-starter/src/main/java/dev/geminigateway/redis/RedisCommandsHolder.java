@@ -1,4 +1,4 @@
-package dev.geminigateway.quota;
+package dev.geminigateway.redis;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package dev.geminigateway.affinity;
+package dev.geminigateway.redis;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +7,9 @@ import java.time.Instant;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+
+import dev.geminigateway.affinity.LocalResourceOwners;
+import dev.geminigateway.affinity.ResourceOwners;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 

@@ -10,7 +10,7 @@
  * {@code .command-timeout} (1s), {@code .startup-sync-timeout} (3s).
  *
  * <h2>Key schema</h2>
- * Every key carries the hash tag {@code {gkr}} (see {@link dev.geminigateway.store.redis.RedisKeySchema}): the whole
+ * Every key carries the hash tag {@code {gkr}} (see {@link dev.geminigateway.redis.RedisKeySchema}): the whole
  * pool lives in one Cluster slot, so each script touches only keys of one slot. A tag per group would not do,
  * because cooldowns are per project and a project may span groups. Keys hold key fingerprints and project names,
  * never a key's secret.
@@ -39,4 +39,4 @@
  * refills a Redis that came back empty. Known limit: a project's cooldowns cleared on another replica while this
  * one was offline come back if this one still holds them.
  */
-package dev.geminigateway.store.redis;
+package dev.geminigateway.redis;

@@ -1,4 +1,4 @@
-package dev.geminigateway.store.redis;
+package dev.geminigateway.redis;
 
 /**
  * The Redis key names. Every key carries the same hash tag, {@code {<prefix>}}, so all of a pool's state sits in

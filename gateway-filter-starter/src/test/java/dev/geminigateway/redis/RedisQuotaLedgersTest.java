@@ -1,4 +1,4 @@
-package dev.geminigateway.quota;
+package dev.geminigateway.redis;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,6 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.geminigateway.quota.Admission;
+import dev.geminigateway.quota.Headroom;
+import dev.geminigateway.quota.QuotaLedgers;
+import dev.geminigateway.quota.QuotaLimits;
+import dev.geminigateway.quota.QuotaMetric;
+import dev.geminigateway.quota.QuotaReservation;
 import dev.geminigateway.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -180,9 +186,13 @@ class RedisQuotaLedgersTest {
 
     @Test
     void theAutoConfigurationBuildsThemOnSpringDataRedisWhenAskedTo() {
-        QuotaAutoConfigurationTest.RUNNER
+        new org.springframework.boot.test.context.runner.ApplicationContextRunner()
                 .withConfiguration(org.springframework.boot.autoconfigure.AutoConfigurations.of(
+                        dev.geminigateway.autoconfigure.QuotaAutoConfiguration.class,
+                        dev.geminigateway.autoconfigure.GeminiGatewayAutoConfiguration.class,
                         org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration.class))
+                .withBean(org.springframework.cloud.gateway.config.GatewayProperties.class)
+                .withPropertyValues("gemini.gateway.groups.free.keys=AIzaSyAutoConfigKey1xxxxxxxxxxxxxxxxxxxxxx@pa")
                 .withPropertyValues("gemini.gateway.quota.ledgers=redis",
                         "spring.data.redis.url=redis://127.0.0.1:" + port,
                         "gemini.gateway.store.type=in-memory")

@@ -1,4 +1,4 @@
-package dev.geminigateway.client;
+package dev.geminigateway.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

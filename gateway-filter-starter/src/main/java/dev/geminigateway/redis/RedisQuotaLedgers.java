@@ -1,4 +1,4 @@
-package dev.geminigateway.quota;
+package dev.geminigateway.redis;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +18,13 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import dev.geminigateway.quota.Admission;
+import dev.geminigateway.quota.Headroom;
+import dev.geminigateway.quota.LocalQuotaLedgers;
+import dev.geminigateway.quota.QuotaLedgers;
+import dev.geminigateway.quota.QuotaLimits;
+import dev.geminigateway.quota.QuotaMetric;
+import dev.geminigateway.quota.QuotaReservation;
 import dev.geminigateway.outcome.PacificDay;
 
 /**
@@ -96,7 +103,7 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
         if (reservation == null || realInputTokens < 0 || reservation.refunded()) {
             return Mono.empty();
         }
-        if (!(reservation.entry instanceof Shared shared)) {
+        if (!(reservation.entry() instanceof Shared shared)) {
             return fallback.reconcile(reservation, realInputTokens);
         }
         reservation.swapTokens(realInputTokens);
@@ -108,7 +115,7 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
         if (reservation == null || !reservation.tracked()) {
             return Mono.empty();
         }
-        if (!(reservation.entry instanceof Shared shared)) {
+        if (!(reservation.entry() instanceof Shared shared)) {
             return fallback.refund(reservation);
         }
         if (!reservation.markRefunded()) {

@@ -1,4 +1,4 @@
-package dev.geminigateway.store.redis;
+package dev.geminigateway.redis;
 
 import java.time.Instant;
 import java.util.ArrayList;

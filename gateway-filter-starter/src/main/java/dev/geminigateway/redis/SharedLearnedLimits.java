@@ -1,4 +1,4 @@
-package dev.geminigateway.quota;
+package dev.geminigateway.redis;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +9,9 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import dev.geminigateway.quota.QuotaMetric;
+import dev.geminigateway.quota.QuotaPolicy;
 
 import org.springframework.context.SmartLifecycle;
 

@@ -1,4 +1,4 @@
-package dev.geminigateway.client;
+package dev.geminigateway.redis;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,6 +12,8 @@ import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import dev.geminigateway.client.ClientRateLimiter;
 
 import org.springframework.cloud.gateway.filter.ratelimit.RateLimiter.Response;
 

@@ -1,4 +1,4 @@
-package dev.geminigateway.quota;
+package dev.geminigateway.redis;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +12,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.geminigateway.quota.Admission;
+import dev.geminigateway.quota.QuotaLimits;
+import dev.geminigateway.quota.QuotaMetrics;
+import dev.geminigateway.quota.QuotaPolicy;
+import dev.geminigateway.quota.QuotaReservation;
+import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.outcome.OutcomeKind;
 import dev.geminigateway.outcome.UpstreamOutcome;
 import dev.geminigateway.support.MutableClock;

@@ -1,4 +1,4 @@
-package dev.geminigateway.affinity;
+package dev.geminigateway.redis;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.geminigateway.store.redis.RedisServerProcess;
+import dev.geminigateway.affinity.LocalResourceOwners;
+import dev.geminigateway.redis.RedisServerProcess;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;

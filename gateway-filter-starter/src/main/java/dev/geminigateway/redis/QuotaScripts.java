@@ -1,4 +1,4 @@
-package dev.geminigateway.quota;
+package dev.geminigateway.redis;
 
 /**
  * The Lua scripts of {@link RedisQuotaLedgers}. The keys of one (project, model) share a hash tag, so each script runs
