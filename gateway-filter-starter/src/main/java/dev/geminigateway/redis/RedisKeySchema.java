@@ -16,7 +16,7 @@ package dev.geminigateway.redis;
  *
  * Keys hold fingerprints (key ids) and project names, never a key's secret.
  */
-public final class RedisKeySchema {
+final class RedisKeySchema {
 
     private final String tag;
 

@@ -8,7 +8,7 @@ import dev.geminigateway.store.KeyState;
  * ACTIVE tombstone so that it can win over an older quarantine arriving late. {@code operator} marks an operator's
  * decision: only such a change may replace DISABLED (in Redis, the write script checks it).
  */
-public record StampedState(KeyState state, long at, boolean operator) {
+record StampedState(KeyState state, long at, boolean operator) {
 
     /** A change from evidence, not from an operator. */
     public StampedState(KeyState state, long at) {

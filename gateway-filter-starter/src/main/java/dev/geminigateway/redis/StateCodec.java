@@ -23,7 +23,7 @@ import dev.geminigateway.store.KeyState;
  *          | {"o","t":"X","p":"project"} | {"o","t":"F","id":"key id","n":3}
  * </pre>
  */
-public final class StateCodec {
+final class StateCodec {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A local Redis Cluster of real redis-server processes (no replicas), created with {@code redis-cli --cluster create}. */
+/**
+ * A local Redis Cluster of real redis-server processes, created with {@code redis-cli --cluster create}: masters only,
+ * or with replicas, so that a test can fail one master over to its replica under load.
+ */
 public final class RedisClusterProcess implements AutoCloseable {
 
     private final List<RedisServerProcess> nodes;
@@ -14,6 +17,12 @@ public final class RedisClusterProcess implements AutoCloseable {
     }
 
     public static RedisClusterProcess start(int size) {
+        return start(size, 0);
+    }
+
+    /** {@code masters} masters, each with {@code replicasPerMaster} replicas. */
+    public static RedisClusterProcess start(int masters, int replicasPerMaster) {
+        int size = masters * (1 + replicasPerMaster);
         List<RedisServerProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < size; i++) {
@@ -21,7 +30,7 @@ public final class RedisClusterProcess implements AutoCloseable {
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
-            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
             String output = RedisServerProcess.run(create, Duration.ofSeconds(30));
             if (!output.contains("All 16384 slots covered")) {
                 throw new AssertionError("redis-cli --cluster create failed: " + output);
@@ -45,20 +54,80 @@ public final class RedisClusterProcess implements AutoCloseable {
         return nodes;
     }
 
-    /** The node that serves {@code key}'s slot: the others answer MOVED. */
+    /** The master that serves {@code key}'s slot: the others answer MOVED (replicas too, without READONLY) or fail. */
     public RedisServerProcess ownerOf(String key) {
         for (RedisServerProcess node : nodes) {
-            if (!node.cli("EXISTS", key).contains("MOVED")) {
+            if (node.isAlive() && node.cli("EXISTS", key).matches("\\d+")) {
                 return node;
             }
         }
         throw new AssertionError("No node serves " + key);
     }
 
+    /**
+     * A manual failover of the master serving {@code key}: one of its replicas runs {@code CLUSTER FAILOVER} and
+     * takes over the slot; the old master becomes its replica. Returns the new master, once it serves the key.
+     */
+    public RedisServerProcess failOver(String key) {
+        RedisServerProcess master = ownerOf(key);
+        String masterId = master.cli("CLUSTER", "MYID");
+        RedisServerProcess replica = nodes.stream()
+                .filter(node -> node != master && node.isAlive() && node.cli("ROLE").startsWith("slave")
+                        && node.cli("CLUSTER", "NODES").lines().anyMatch(line -> line.contains("myself")
+                                && line.contains(masterId)))
+                .findFirst().orElseThrow(() -> new AssertionError("The master of " + key + " has no replica"));
+        String reply = replica.cli("CLUSTER", "FAILOVER");
+        if (!reply.contains("OK")) {
+            throw new AssertionError("CLUSTER FAILOVER refused: " + reply);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (replica.cli("ROLE").startsWith("master") && !replica.cli("EXISTS", key).contains("MOVED")) {
+                awaitHealthy();
+                return replica;
+            }
+            RedisServerProcess.sleep(50);
+        }
+        throw new AssertionError("The failover of " + key + "'s master did not complete");
+    }
+
+    /**
+     * SIGKILLs the master serving {@code key}; its replica takes over once the others see it fail (the node timeout,
+     * 2 s). Returns the killed node, for {@link #rejoin}.
+     */
+    public RedisServerProcess killMasterOf(String key) {
+        RedisServerProcess master = ownerOf(key);
+        master.kill();
+        return master;
+    }
+
+    /** Waits until a live master serves {@code key} again and returns it. */
+    public RedisServerProcess awaitNewMasterOf(String key) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (RedisServerProcess node : nodes) {
+                if (node.isAlive() && node.cli("ROLE").startsWith("master")
+                        && node.cli("EXISTS", key).matches("\\d+")
+                        && node.cli("CLUSTER", "INFO").contains("cluster_state:ok")) {
+                    return node;
+                }
+            }
+            RedisServerProcess.sleep(100);
+        }
+        throw new AssertionError("No replica took over " + key);
+    }
+
+    /** Starts a killed node again with its nodes file: it rejoins as a replica of the master that replaced it. */
+    public void rejoin(RedisServerProcess killed) {
+        killed.restart();
+        awaitHealthy();
+    }
+
     private void awaitHealthy() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            boolean ok = nodes.stream().allMatch(node -> node.cli("CLUSTER", "INFO").contains("cluster_state:ok"));
+            boolean ok = nodes.stream().filter(RedisServerProcess::isAlive)
+                    .allMatch(node -> node.cli("CLUSTER", "INFO").contains("cluster_state:ok"));
             if (ok) {
                 return;
             }
