@@ -69,6 +69,7 @@ public final class RedisClusterProcess implements AutoCloseable {
      * takes over the slot; the old master becomes its replica. Returns the new master, once it serves the key.
      */
     public RedisServerProcess failOver(String key) {
+        awaitHealthy();
         RedisServerProcess master = ownerOf(key);
         String masterId = master.cli("CLUSTER", "MYID");
         RedisServerProcess replica = nodes.stream()
@@ -96,6 +97,7 @@ public final class RedisClusterProcess implements AutoCloseable {
      * 2 s). Returns the killed node, for {@link #rejoin}.
      */
     public RedisServerProcess killMasterOf(String key) {
+        awaitHealthy();
         RedisServerProcess master = ownerOf(key);
         master.kill();
         return master;
@@ -126,14 +128,17 @@ public final class RedisClusterProcess implements AutoCloseable {
     private void awaitHealthy() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
+            // A replica that has not synced with its master yet would refuse to take over from it.
             boolean ok = nodes.stream().filter(RedisServerProcess::isAlive)
-                    .allMatch(node -> node.cli("CLUSTER", "INFO").contains("cluster_state:ok"));
+                    .allMatch(node -> node.cli("CLUSTER", "INFO").contains("cluster_state:ok")
+                            && (!node.cli("ROLE").startsWith("slave")
+                                    || node.cli("INFO", "replication").contains("master_link_status:up")));
             if (ok) {
                 return;
             }
             RedisServerProcess.sleep(100);
         }
-        throw new AssertionError("Redis cluster did not reach cluster_state:ok");
+        throw new AssertionError("Redis cluster did not reach cluster_state:ok with every replica in sync");
     }
 
     @Override

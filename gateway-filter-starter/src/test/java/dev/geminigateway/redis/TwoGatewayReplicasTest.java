@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import dev.geminigateway.admin.KeyAdministration;
 import dev.geminigateway.it.TestGatewayApplication;
 import dev.geminigateway.key.ApiKey;
+import dev.geminigateway.quota.QuotaLimits;
+import dev.geminigateway.quota.QuotaPolicy;
 import dev.geminigateway.simulator.GeminiSimulator;
 import dev.geminigateway.simulator.KeyStatus;
 import dev.geminigateway.simulator.Quota;
@@ -46,7 +48,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TwoGatewayReplicasTest {
 
     private static final String FLASH = "gemini-2.5-flash";
-    private static final String GENERATE = "/v1beta/models/" + FLASH + ":generateContent";
     private static final String BODY = "{\"contents\":[{\"parts\":[{\"text\":\"hello\"}]}]}";
     private static final String A1 = "AIzaSyRedisKeyA1aaaaaaaaaaaaaaaaaaaaaaaa";
     private static final String A2 = "AIzaSyRedisKeyA2bbbbbbbbbbbbbbbbbbbbbbbb";
@@ -166,6 +167,34 @@ class TwoGatewayReplicasTest {
             assertThat(post(b)).isEqualTo(200);
         }
         assertThat(SIM.counters().forKey(B1)).as("requests b sent to the cooling project").isEqualTo(before);
+    }
+
+    @Test
+    void aLimitLearnedByOneReplicaBoundsABurstThroughTheOther() {
+        String pro = "gemini-2.5-pro";
+        SIM.setQuota("pp", pro, Quota.of(2, 1_000_000_000L, 1_000_000));
+        for (int i = 0; i < 6 && a.getBean(QuotaPolicy.class).learned("pp", pro).rpm() == QuotaLimits.NONE; i++) {
+            post(a, pro);
+        }
+        assertThat(a.getBean(QuotaPolicy.class).learned("pp", pro).rpm()).as("learned on a from the 429").isEqualTo(2);
+        long learnedAt = System.nanoTime();
+        Await.until(Duration.ofSeconds(3), "b uses the limit a learned",
+                () -> b.getBean(QuotaPolicy.class).limits("pro", "pp", pro).rpm() == 2);
+        System.out.printf("Gateway replicas: a learned limit reached b in %d ms%n",
+                (System.nanoTime() - learnedAt) / 1_000_000);
+
+        // Gemini's window is free again and the cooldown is over: only the learned limit holds b back now.
+        SIM.setQuota("pp", pro, Quota.unlimited());
+        store(a).clearCooldowns("pp");
+        Await.until(Duration.ofSeconds(2), "cooldown cleared on b", () -> store(b).cooldowns(Instant.now()).isEmpty());
+        long before = SIM.counters().forKey(P1);
+        int answered = 0;
+        for (int i = 0; i < 6; i++) {
+            answered += post(b, pro) == 200 ? 1 : 0;
+        }
+        assertThat(SIM.counters().forKey(P1) - before).as("requests of b's burst that reached Gemini")
+                .isLessThanOrEqualTo(2);
+        assertThat(answered).isLessThanOrEqualTo(2);
     }
 
     @Test
@@ -353,8 +382,13 @@ class TwoGatewayReplicasTest {
     }
 
     private static int post(ConfigurableApplicationContext replica) {
+        return post(replica, FLASH);
+    }
+
+    private static int post(ConfigurableApplicationContext replica, String model) {
         int port = ((WebServerApplicationContext) replica).getWebServer().getPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + GENERATE))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1beta/models/" + model
+                        + ":generateContent"))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
         try {
