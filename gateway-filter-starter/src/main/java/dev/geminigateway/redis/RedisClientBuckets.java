@@ -3,8 +3,6 @@ package dev.geminigateway.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.github.bucket4j.BucketConfiguration;
@@ -16,32 +14,21 @@ import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Client buckets kept in Redis (bucket4j's Lettuce compare-and-swap proxy manager), so every replica counts against
- * the same budget. Keys hold route ids, addresses and token fingerprints, never tokens, and expire once their bucket
- * would be full again. Redis is reached lazily: the gateway starts without it. A call that fails or takes longer
- * than the timeout fails its Mono, and {@link ClientRateLimiter} then counts locally (degraded, logged once per
- * outage), so a Redis outage never fails requests.
+ * the same budget. One key per bucket ({@link RedisKeySchema#clientBucket}), so a cluster needs no hash tag; keys hold
+ * route ids, addresses and token fingerprints, never tokens, and expire once their bucket would be full again. Redis
+ * is reached lazily through {@link LazyRedisConnection}: the gateway starts without it. A call that fails or takes
+ * longer than the timeout fails its Mono, and {@code ClientRateLimiter} then counts locally (degraded, logged once
+ * per outage), so a Redis outage never fails requests.
  */
 public class RedisClientBuckets {
 
-    private static final Logger log = LoggerFactory.getLogger(RedisClientBuckets.class);
+    private static final Duration PAUSE = Duration.ofSeconds(5);
 
-    static final String KEY_PREFIX = "gemini-gateway:client-rate:";
-    private static final long RETRY_CONNECT_NANOS = Duration.ofSeconds(5).toNanos();
-
-    private final Supplier<AbstractRedisClient> client;
-    private final Duration timeout;
-    private final TimeMeter timeMeter;
-    private final AtomicBoolean degraded = new AtomicBoolean();
-    private final AtomicReference<CompletableFuture<AsyncProxyManager<byte[]>>> connection = new AtomicReference<>();
-    private volatile long nextConnectAttempt = System.nanoTime();
+    private final LazyRedisConnection<AsyncProxyManager<byte[]>> connection;
 
     /**
      * @param client the Lettuce client (standalone or cluster), asked for on first use
@@ -49,67 +36,25 @@ public class RedisClientBuckets {
      * @param timeMeter the clock buckets refill by
      */
     public RedisClientBuckets(Supplier<AbstractRedisClient> client, Duration timeout, TimeMeter timeMeter) {
-        this.client = client;
-        this.timeout = timeout;
-        this.timeMeter = timeMeter;
+        this.connection = new LazyRedisConnection<>(() -> connect(client.get(), timeout, timeMeter), proxies -> {
+        }, timeout, PAUSE, "Client rate limits", "counting on this replica alone");
     }
 
     /** Takes one token from the shared bucket {@code key}, created with {@code configuration} if absent. */
     public Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration) {
-        return proxies()
-                .flatMap(proxies -> Mono.fromFuture(proxies.builder()
-                        .build(bytes(key), () -> CompletableFuture.completedFuture(configuration))
-                        .tryConsumeAndReturnRemaining(1)))
-                .timeout(timeout)
-                .doOnNext(probe -> {
-                    if (degraded.compareAndSet(true, false)) {
-                        log.info("Redis is back: client rate limits are shared again");
-                    }
-                })
-                .doOnError(error -> {
-                    // Slow or failing: the next requests count locally at once rather than each wait again.
-                    nextConnectAttempt = System.nanoTime() + RETRY_CONNECT_NANOS;
-                    if (degraded.compareAndSet(false, true)) {
-                        log.warn("Redis unavailable for client rate limits ({}): counting locally on this replica until it returns",
-                                error.toString());
-                    }
-                });
+        return connection.call(proxies -> Mono.fromFuture(proxies.builder()
+                .build(RedisKeySchema.clientBucket(key).getBytes(StandardCharsets.UTF_8),
+                        () -> CompletableFuture.completedFuture(configuration))
+                .tryConsumeAndReturnRemaining(1)));
     }
 
     /** True while Redis fails and limits are counted per replica. */
     public boolean isDegraded() {
-        return degraded.get();
+        return connection.degraded();
     }
 
-    /**
-     * The proxy manager, connected on first use on a thread that may block (bucket4j's builder connects
-     * synchronously), never on the caller's event loop; a failed connection is tried again after a pause.
-     */
-    private Mono<AsyncProxyManager<byte[]>> proxies() {
-        if (System.nanoTime() - nextConnectAttempt < 0) {
-            return Mono.error(new IllegalStateException("Redis failed recently; not asked again yet"));
-        }
-        CompletableFuture<AsyncProxyManager<byte[]>> current = connection.get();
-        if (current == null || current.isCompletedExceptionally()) {
-            CompletableFuture<AsyncProxyManager<byte[]>> fresh = new CompletableFuture<>();
-            if (connection.compareAndSet(current, fresh)) {
-                Schedulers.boundedElastic().schedule(() -> {
-                    try {
-                        fresh.complete(connect());
-                    }
-                    catch (RuntimeException e) {
-                        fresh.completeExceptionally(e);
-                    }
-                });
-            }
-            current = connection.get();
-        }
-        // A caller that gives up (timeout) does not cancel the connection: the next one finds it made.
-        return Mono.fromFuture(current, true);
-    }
-
-    private AsyncProxyManager<byte[]> connect() {
-        AbstractRedisClient redis = client.get();
+    /** bucket4j's builder connects synchronously: called by {@link LazyRedisConnection} off the event loop. */
+    private static AsyncProxyManager<byte[]> connect(AbstractRedisClient redis, Duration timeout, TimeMeter timeMeter) {
         ExpirationAfterWriteStrategy expiry = ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10));
         if (redis instanceof RedisClusterClient cluster) {
             return Bucket4jLettuce.casBasedBuilder(cluster).expirationAfterWrite(expiry).clientClock(timeMeter)
@@ -117,9 +62,5 @@ public class RedisClientBuckets {
         }
         return Bucket4jLettuce.casBasedBuilder((RedisClient) redis).expirationAfterWrite(expiry).clientClock(timeMeter)
                 .requestTimeout(timeout).build().asAsync();
-    }
-
-    private static byte[] bytes(String key) {
-        return (KEY_PREFIX + key).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,8 +1,6 @@
 package dev.geminigateway.redis;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -17,77 +15,33 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * Lettuce's reactive commands on one connection (standalone or cluster), made on first use and on a thread that may
- * block (Lettuce's connect waits for the handshake), so that neither start-up nor an event loop waits for Redis.
- * Every call has a timeout; after a failure, calls fail at once for a pause, so that an unreachable Redis costs
- * requests no waiting, and the outage and the return are each logged once.
+ * Lettuce's reactive commands on one connection, standalone or cluster (a {@link RedisClusterClient} routes each
+ * command by its keys' slot and follows MOVED), through the shared {@link LazyRedisConnection} handling.
  */
 final class RedisCommandsHolder implements AutoCloseable {
 
-    private static final Log log = LogFactory.getLog(RedisCommandsHolder.class);
-    private static final long PAUSE_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final Duration PAUSE = Duration.ofSeconds(1);
 
-    private final Supplier<? extends AbstractRedisClient> client;
-    private final Duration timeout;
-    private final String user;
-    /** The connection, made or being made; replaced after a failure. Not cancelled by a caller that gives up. */
-    private final AtomicReference<CompletableFuture<StatefulConnection<String, String>>> connection =
-            new AtomicReference<>();
-    private volatile boolean degraded;
-    private volatile long pausedUntil = System.nanoTime();
+    private final LazyRedisConnection<StatefulConnection<String, String>> connection;
 
     /** @param user what uses Redis, for the log ("Quota ledgers") */
     RedisCommandsHolder(Supplier<? extends AbstractRedisClient> client, Duration timeout, String user) {
-        this.client = client;
-        this.timeout = timeout;
-        this.user = user;
-    }
-
-    private Mono<StatefulConnection<String, String>> connection() {
-        CompletableFuture<StatefulConnection<String, String>> current = connection.get();
-        if (current == null || current.isCompletedExceptionally()) {
-            CompletableFuture<StatefulConnection<String, String>> fresh = new CompletableFuture<>();
-            if (connection.compareAndSet(current, fresh)) {
-                Schedulers.boundedElastic().schedule(() -> {
-                    try {
-                        fresh.complete(connect());
-                    }
-                    catch (RuntimeException e) {
-                        fresh.completeExceptionally(e);
-                    }
-                });
-            }
-            current = connection.get();
-        }
-        return Mono.fromFuture(current, true);
+        this.connection = new LazyRedisConnection<>(() -> connect(client.get()), StatefulConnection::close, timeout,
+                PAUSE, user, "deciding on this replica alone");
     }
 
     /** Completes once connected, or fails after {@code wait} (tests, an operator's reset). */
     Mono<Void> ready(Duration wait) {
-        return connection().timeout(wait).then();
+        return connection.ready(wait);
     }
 
     /** Runs {@code command} with a timeout; fails at once during the pause after a failure. */
     <T> Mono<T> call(Function<RedisClusterReactiveCommands<String, String>, Publisher<T>> command) {
-        if (System.nanoTime() - pausedUntil < 0) {
-            return Mono.error(new IllegalStateException("Redis failed recently; not asked again yet"));
-        }
-        return connection().flatMap(made -> Mono.from(command.apply(commands(made))))
-                .timeout(timeout)
-                .doOnSuccess(answer -> {
-                    if (degraded) {
-                        degraded = false;
-                        log.info(user + ": Redis is back, shared again");
-                    }
-                })
-                .doOnError(this::failed);
+        return connection.call(made -> Mono.from(command.apply(commands(made))));
     }
 
     /** Deletes every key matching {@code pattern} (SCAN, in steps; each step with the timeout). */
@@ -105,19 +59,10 @@ final class RedisCommandsHolder implements AutoCloseable {
     }
 
     boolean degraded() {
-        return degraded;
+        return connection.degraded();
     }
 
-    private void failed(Throwable error) {
-        pausedUntil = System.nanoTime() + PAUSE_NANOS;
-        if (!degraded) {
-            degraded = true;
-            log.warn(user + ": Redis unavailable (" + error + "), deciding on this replica alone until it returns");
-        }
-    }
-
-    private StatefulConnection<String, String> connect() {
-        AbstractRedisClient redis = client.get();
+    private static StatefulConnection<String, String> connect(AbstractRedisClient redis) {
         if (redis instanceof RedisClusterClient cluster) {
             return cluster.connect(StringCodec.UTF8);
         }
@@ -134,9 +79,6 @@ final class RedisCommandsHolder implements AutoCloseable {
 
     @Override
     public void close() {
-        CompletableFuture<StatefulConnection<String, String>> made = connection.get();
-        if (made != null) {
-            made.thenAccept(StatefulConnection::close);
-        }
+        connection.close();
     }
 }

@@ -218,7 +218,7 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     }
 
     String learnedKey() {
-        return prefix + ":{learned}";
+        return RedisKeySchema.learnedLimits(prefix);
     }
 
     /** Deletes this prefix's keys (tests, an operator's reset): SCAN, so it is safe on a busy server. Blocks. */
@@ -250,8 +250,7 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     }
 
     private String[] keys(String project, String model, LocalDate day) {
-        String tag = prefix + ":{" + project + "/" + model + "}";
-        return new String[] { tag + ":z", tag + ":h", tag + ":t", tag + ":d:" + day };
+        return RedisKeySchema.ledger(prefix, project, model, day);
     }
 
     private static String key(String project, String model) {

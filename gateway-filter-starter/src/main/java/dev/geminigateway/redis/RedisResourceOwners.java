@@ -25,14 +25,14 @@ public final class RedisResourceOwners implements ResourceOwners {
 
     private final ReactiveStringRedisTemplate redis;
     private final LocalResourceOwners local;
-    private final String keyPrefix;
+    private final RedisKeySchema schema;
     private final Duration timeout;
     private final Clock clock;
 
     public RedisResourceOwners(ReactiveStringRedisTemplate redis, String hashTagPrefix, Duration timeout,
             LocalResourceOwners local, Clock clock) {
         this.redis = redis;
-        this.keyPrefix = "{" + hashTagPrefix + "}:owner:";
+        this.schema = new RedisKeySchema(hashTagPrefix);
         this.timeout = timeout;
         this.local = local;
         this.clock = clock;
@@ -44,7 +44,7 @@ public final class RedisResourceOwners implements ResourceOwners {
         if (known != null) {
             return Mono.just(known);
         }
-        return redis.opsForValue().get(keyPrefix + name)
+        return redis.opsForValue().get(schema.owner(name))
                 .timeout(timeout)
                 .flatMap(value -> Mono.justOrEmpty(decode(name, value)))
                 .onErrorResume(e -> {
@@ -60,7 +60,7 @@ public final class RedisResourceOwners implements ResourceOwners {
         if (ttl.isNegative() || ttl.isZero()) {
             return;
         }
-        redis.opsForValue().set(keyPrefix + name, expiresAt.toEpochMilli() + " " + project, ttl)
+        redis.opsForValue().set(schema.owner(name), expiresAt.toEpochMilli() + " " + project, ttl)
                 .timeout(timeout)
                 .subscribe(ok -> { }, e -> log.warn("Could not share the owner of " + name + " through Redis: " + e));
     }
@@ -68,7 +68,7 @@ public final class RedisResourceOwners implements ResourceOwners {
     @Override
     public void forget(String name) {
         local.forget(name);
-        redis.delete(keyPrefix + name).timeout(timeout)
+        redis.delete(schema.owner(name)).timeout(timeout)
                 .subscribe(n -> { }, e -> log.debug("Could not forget the owner of " + name + " in Redis: " + e));
     }
 
