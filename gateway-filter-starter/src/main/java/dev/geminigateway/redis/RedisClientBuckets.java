@@ -49,7 +49,7 @@ public class RedisClientBuckets {
     }
 
     /** True while Redis fails and limits are counted per replica. */
-    public boolean isDegraded() {
+    boolean isDegraded() {
         return connection.degraded();
     }
 

@@ -38,8 +38,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  */
 public class RedisKeyStateStore implements KeyStateStore, SmartLifecycle {
 
-    public static final String ERRORS_METER = "gemini.gateway.store.redis.errors";
-    public static final String CONNECTED_METER = "gemini.gateway.store.redis.connected";
+    static final String ERRORS_METER = "gemini.gateway.store.redis.errors";
+    static final String CONNECTED_METER = "gemini.gateway.store.redis.connected";
 
     private static final Log log = LogFactory.getLog(RedisKeyStateStore.class);
 
@@ -190,11 +190,11 @@ public class RedisKeyStateStore implements KeyStateStore, SmartLifecycle {
     }
 
     /** Writes not yet confirmed by Redis (made while it was unreachable, or in flight). */
-    public int pendingWrites() {
+    int pendingWrites() {
         return writer.pendingCount();
     }
 
-    public String keyPrefix() {
+    String keyPrefix() {
         return properties.keyPrefix();
     }
 }

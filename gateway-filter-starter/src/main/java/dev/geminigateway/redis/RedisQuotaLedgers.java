@@ -230,7 +230,7 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     }
 
     /** Completes once connected to Redis, or fails after {@code wait}; requests never wait for this. */
-    public Mono<Void> ready(Duration wait) {
+    Mono<Void> ready(Duration wait) {
         return redis.ready(wait);
     }
 
@@ -240,7 +240,7 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     }
 
     /** True while Redis fails and this replica decides on its own ledgers. */
-    public boolean degraded() {
+    boolean degraded() {
         return redis.degraded();
     }
 

@@ -43,7 +43,7 @@ public class SharedLearnedLimits implements SmartLifecycle {
     }
 
     /** Reads every shared limit once and learns the unexpired ones. */
-    public Mono<Void> refresh() {
+    Mono<Void> refresh() {
         return ledgers.learnedLimits().doOnNext(this::learnAll).then().onErrorResume(unavailable -> Mono.empty());
     }
 
