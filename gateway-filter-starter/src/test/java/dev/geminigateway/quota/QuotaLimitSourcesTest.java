@@ -51,12 +51,12 @@ class QuotaLimitSourcesTest {
 
     @Test
     void aLearnedLimitLowersPresetAndDeclaredOnesUntilPacificMidnightButNeverRaisesThem() {
-        policy.learn("p", FLASH, QuotaMetric.RPD, 20);
+        policy.learn("p", FLASH, QuotaMetric.RPD, 12);
         policy.learn("p", FLASH, QuotaMetric.RPM, 2);
         policy.learn("p", PRO, QuotaMetric.RPM, 500);
 
         Map<QuotaMetric, QuotaLimitSources.InForce> flash = sources.inForce("free", "p", FLASH, policy);
-        assertThat(flash.get(QuotaMetric.RPD)).isEqualTo(new QuotaLimitSources.InForce(20L, LimitSource.LEARNED));
+        assertThat(flash.get(QuotaMetric.RPD)).isEqualTo(new QuotaLimitSources.InForce(12L, LimitSource.LEARNED));
         assertThat(flash.get(QuotaMetric.RPM)).isEqualTo(new QuotaLimitSources.InForce(2L, LimitSource.LEARNED));
         assertThat(sources.inForce("free", "p", PRO, policy).get(QuotaMetric.RPM))
                 .isEqualTo(new QuotaLimitSources.InForce(5L, LimitSource.TIER_PRESET));
@@ -65,7 +65,7 @@ class QuotaLimitSourcesTest {
         assertThat(policy.learnedModels("p")).containsExactlyInAnyOrder(FLASH, PRO);
 
         clock.advance(Duration.ofHours(14)); // past midnight in Los Angeles
-        assertThat(policy.limits("free", "p", FLASH)).isEqualTo(new QuotaLimits(3, 250_000, 250));
+        assertThat(policy.limits("free", "p", FLASH)).isEqualTo(new QuotaLimits(3, 250_000, 20));
         assertThat(policy.learnedModels("p")).isEmpty();
     }
 

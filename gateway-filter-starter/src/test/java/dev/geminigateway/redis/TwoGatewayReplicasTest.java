@@ -47,6 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TwoGatewayReplicasTest {
 
+    /** Pub/sub propagation takes milliseconds (measured in the benchmarks); the bound only tolerates a loaded machine. */
+    private static final Duration PROPAGATION = Duration.ofSeconds(5);
+
     private static final String FLASH = "gemini-2.5-flash";
     private static final String BODY = "{\"contents\":[{\"parts\":[{\"text\":\"hello\"}]}]}";
     private static final String A1 = "AIzaSyRedisKeyA1aaaaaaaaaaaaaaaaaaaaaaaa";
@@ -116,7 +119,7 @@ class TwoGatewayReplicasTest {
             assertThat(post(a)).isEqualTo(200);
         }
         assertThat(store(a).state(id(C1))).isInstanceOf(KeyState.Quarantined.class);
-        Await.until(Duration.ofSeconds(1), "quarantine reaches replica b",
+        Await.until(PROPAGATION, "quarantine reaches replica b",
                 () -> store(b).state(id(C1)) instanceof KeyState.Quarantined);
 
         long before = SIM.counters().forKey(C1);
@@ -159,7 +162,7 @@ class TwoGatewayReplicasTest {
             assertThat(post(a)).isEqualTo(200);
         }
         assertThat(store(a).cooldown("pb", FLASH, Instant.now())).as("minute-quota cooldown on a").isPresent();
-        Await.until(Duration.ofSeconds(1), "cooldown reaches replica b",
+        Await.until(PROPAGATION, "cooldown reaches replica b",
                 () -> store(b).cooldown("pb", FLASH, Instant.now()).isPresent());
 
         long before = SIM.counters().forKey(B1);
@@ -205,7 +208,7 @@ class TwoGatewayReplicasTest {
         for (int i = 0; i < micros.length; i++) {
             String keyId = "probe" + i;
             storeA.setState(keyId, new KeyState.Disabled(Instant.now(), "operator"));
-            micros[i] = Await.until(Duration.ofSeconds(1), "change " + i + " on replica b",
+            micros[i] = Await.until(PROPAGATION, "change " + i + " on replica b",
                     () -> storeB.state(keyId) instanceof KeyState.Disabled) / 1000;
         }
         java.util.Arrays.sort(micros);

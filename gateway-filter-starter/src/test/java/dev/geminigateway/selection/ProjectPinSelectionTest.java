@@ -30,7 +30,7 @@ class ProjectPinSelectionTest {
         ApiKey second = pick(Set.of(first.id()), ProjectPin.to("b"));
         assertThat(second.project()).isEqualTo("b");
         assertThat(second).isNotEqualTo(first);
-        assertThat(selector.select(group, "m", Set.of(first.id(), second.id()), Set.of(), NOW, 0, ProjectPin.to("b")))
+        assertThat(selector.select(group, "m", Set.of(first.id(), second.id()), Set.of(), NOW, 0, ProjectPin.to("b")).block())
                 .isInstanceOf(Selection.Unavailable.class);
     }
 
@@ -38,7 +38,7 @@ class ProjectPinSelectionTest {
     void aPinnedProjectCoolingDownMakesTheRequestWaitRatherThanUseAnotherProject() {
         store.coolDown(new Cooldown("b", "m", NOW.plusSeconds(30), "minute quota"));
 
-        assertThat(selector.select(group, "m", Set.of(), Set.of(), NOW, 0, ProjectPin.to("b")))
+        assertThat(selector.select(group, "m", Set.of(), Set.of(), NOW, 0, ProjectPin.to("b")).block())
                 .isEqualTo(new Selection.Unavailable(NOW.plusSeconds(30), false));
     }
 
