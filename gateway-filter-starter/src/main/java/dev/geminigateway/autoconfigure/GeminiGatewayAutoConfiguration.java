@@ -118,7 +118,7 @@ public class GeminiGatewayAutoConfiguration {
     @ConditionalOnMissingBean
     KeyHealthRecorder geminiKeyHealthRecorder(KeyStateStore store, Clock clock, GeminiGatewayProperties properties,
             KnownModels models, SuspectKeyCheck suspects) {
-        return new KeyHealthRecorder(store, clock, properties.bench().failureThreshold(), properties.bench().duration(),
+        return new KeyHealthRecorder(store, clock, properties.sideline().failureThreshold(), properties.sideline().duration(),
                 properties.rotation().quotaJitter(), models, suspects);
     }
 
