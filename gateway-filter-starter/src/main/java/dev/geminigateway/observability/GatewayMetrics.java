@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.metrics.MeterCache;
 import dev.geminigateway.outcome.OutcomeKind;
 
 /**
