@@ -237,9 +237,9 @@
     return row;
   }
 
-  // The key's own bench, or the latest cooldown of its project (quota cools a project for a model).
+  // The key's own sideline, or the latest cooldown of its project (quota cools a project for a model).
   function cooldownUntil(key) {
-    if (key.until) { return { at: key.until, label: 'key benched' }; }
+    if (key.until) { return { at: key.until, label: 'key sidelined' }; }
     const cooldowns = key.cooldowns || [];
     if (cooldowns.length === 0) { return null; }
     const latest = cooldowns.reduce((a, b) => (Date.parse(a.until) >= Date.parse(b.until) ? a : b));

@@ -9,7 +9,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  * The admin's bearer token as Spring Security sees it: unauthenticated as presented (credentials = the token),
  * authenticated once it matched (credentials erased). Carries the caller's address for the audit log.
  */
-public final class AdminTokenAuthentication extends AbstractAuthenticationToken {
+final class AdminTokenAuthentication extends AbstractAuthenticationToken {
 
     public static final String ADMIN = "gateway-admin";
 

@@ -23,7 +23,7 @@ import dev.geminigateway.store.KeyStateStore;
 /**
  * What an operator can do with keys: look at them, disable, enable, reset, probe, add and remove. Every action
  * writes one audit line. Disable, enable, reset and remove are operator decisions in the key-state store: with the
- * Redis store every replica obeys them at once and they survive restarts; evidence (feedback, bench, probe) never
+ * Redis store every replica obeys them at once and they survive restarts; evidence (feedback, sideline, probe) never
  * ends a DISABLED. A removed key is kept in the store as DISABLED ("removed by an operator"), so replicas that still
  * hold it (from their configuration, or after a restart) do not use it. Keys added here live only in the memory of
  * the replica that answered, until it restarts; responses and the overview say so and name the replica.

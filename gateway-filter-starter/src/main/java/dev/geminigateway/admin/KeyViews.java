@@ -18,7 +18,7 @@ import dev.geminigateway.store.KeyStateStore;
  * What the admin API shows of a key: its fingerprint id and masked form, never the secret; its state, the reason
  * and time of it, its failure streak, its attempts by outcome, and the cooldowns of its project.
  */
-public class KeyViews {
+class KeyViews {
 
     private final KeyStateStore store;
     private final KeyAttemptStats stats;

@@ -32,7 +32,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gemini.gateway.client-auth")
 public record ClientProtectionProperties(
         @DefaultValue("true") boolean enabled,
-        List<Token> tokens,
+        List<@Valid Token> tokens,
         List<String> trustedProxies,
         @Valid @NotNull @DefaultValue Lockout lockout,
         @Valid @NotNull @DefaultValue RateLimit rateLimit) {

@@ -118,7 +118,8 @@ public class GeminiGatewayAutoConfiguration {
     @ConditionalOnMissingBean
     KeyHealthRecorder geminiKeyHealthRecorder(KeyStateStore store, Clock clock, GeminiGatewayProperties properties,
             KnownModels models, SuspectKeyCheck suspects) {
-        return new KeyHealthRecorder(store, clock, properties.bench().failureThreshold(), properties.bench().duration(),
+        GeminiGatewayProperties.Sideline sideline = properties.sideline();
+        return new KeyHealthRecorder(store, clock, sideline.failureThreshold(), sideline.duration(),
                 properties.rotation().quotaJitter(), models, suspects);
     }
 

@@ -21,22 +21,29 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Key groups and the rotation policy.
+ * Everything under {@code gemini.gateway} but the client protection ({@code client-auth}) and the key-state store
+ * ({@code store}), which have their own records: key groups, the rotation policy, metrics and the admin plane.
  *
  * @param groups key groups by name; routes name them in {@code KeyRotation=<group>[,<group>…]}
  * @param rotation how one request walks the pool
- * @param bench when a key that keeps failing on its own is taken out for a while
+ * @param sideline when a key that keeps failing on its own is taken out for a while (was {@code bench})
  * @param probe how quarantined keys are re-checked
  * @param quota quota-aware scheduling (limits themselves are per group: {@code groups.<g>.quotas})
+ * @param metrics what the gateway's meters carry
+ * @param admin the admin endpoint's credential
+ * @param keyValidation on-demand probing of every key ({@code /health/detailed?validate=true})
  */
 @Validated
 @ConfigurationProperties("gemini.gateway")
 public record GeminiGatewayProperties(
         @Valid Map<String, Group> groups,
         @Valid @DefaultValue Rotation rotation,
-        @Valid @DefaultValue Bench bench,
+        @Valid @DefaultValue Sideline sideline,
         @Valid @DefaultValue Probe probe,
-        @Valid @DefaultValue Quota quota) {
+        @Valid @DefaultValue Quota quota,
+        @Valid @DefaultValue Metrics metrics,
+        @Valid @DefaultValue Admin admin,
+        @Valid @DefaultValue KeyValidation keyValidation) {
 
     public GeminiGatewayProperties {
         groups = groups == null ? Map.of() : groups;
@@ -110,8 +117,13 @@ public record GeminiGatewayProperties(
             @DefaultValue("250ms") @NotNull Duration safetyMargin,
             @DefaultValue("10000") @Min(1) int maxLedgers,
             @DefaultValue("500") @Min(0) int maxGauges,
-            String ledgers,
+            Ledgers ledgers,
             @DefaultValue("250ms") @NotNull Duration redisTimeout) {
+
+        /** Where the quota ledgers live. */
+        public enum Ledgers {
+            LOCAL, REDIS
+        }
     }
 
     /**
@@ -169,10 +181,11 @@ public record GeminiGatewayProperties(
      * The per-key breaker (the Rust proxy's {@code circuit_breaker}: {@code failure_threshold} and
      * {@code recovery_timeout_secs}). Only failures that are the key's own count: a key fails while others succeed.
      *
-     * @param failureThreshold consecutive own failures that bench a key
-     * @param duration how long a benched key sits out; it then gets one trial, and one more failure benches it again
+     * @param failureThreshold consecutive own failures that sideline a key
+     * @param duration how long a sidelined key sits out; it then gets one trial, and one more failure sidelines it
+     *     again
      */
-    public record Bench(
+    public record Sideline(
             @DefaultValue("3") @Min(1) int failureThreshold,
             @DefaultValue("5m") @NotNull Duration duration) {
     }
@@ -185,5 +198,36 @@ public record GeminiGatewayProperties(
     public record Probe(
             @DefaultValue("10m") @NotNull Duration interval,
             String baseUrl) {
+    }
+
+    /**
+     * @param perKeyTags tag upstream-attempt meters with the key's fingerprint id
+     * @param maxKeyTags above this many keys the {@code key} tag is {@code other}, so a large pool cannot blow up
+     *     the number of time series
+     */
+    public record Metrics(
+            @DefaultValue("true") boolean perKeyTags,
+            @DefaultValue("200") @Min(1) int maxKeyTags) {
+    }
+
+    /**
+     * @param token the admin token ({@code Authorization: Bearer <token>}) for every actuator endpoint except health
+     *     and prometheus; falls back to the environment variable {@code GATEWAY_ADMIN_TOKEN}. Unset: those
+     *     endpoints refuse every request
+     */
+    public record Admin(String token) {
+        @Override
+        public String toString() {
+            return "Admin[token=" + (token == null || token.isBlank() ? "unset" : "set") + "]";
+        }
+    }
+
+    /**
+     * @param cacheFor how long one validation of all keys is served before keys are probed again
+     * @param concurrency probes in flight at once
+     */
+    public record KeyValidation(
+            @DefaultValue("60s") @NotNull Duration cacheFor,
+            @DefaultValue("4") @Min(1) int concurrency) {
     }
 }

@@ -63,7 +63,7 @@ import org.springframework.security.web.server.firewall.ServerExchangeRejectedHa
         "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration" })
 @ConditionalOnClass(name = "org.springframework.cloud.gateway.filter.GlobalFilter")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-@EnableConfigurationProperties(ObservabilityProperties.class)
+@EnableConfigurationProperties(GeminiGatewayProperties.class)
 public class ObservabilityAutoConfiguration {
 
     static final String ADMIN_TOKEN_ENVIRONMENT_VARIABLE = "GATEWAY_ADMIN_TOKEN";
@@ -79,7 +79,7 @@ public class ObservabilityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     GatewayMetrics geminiGatewayMetrics(ObjectProvider<MeterRegistry> meters, KeyRegistry registry,
-            ObservabilityProperties properties) {
+            GeminiGatewayProperties properties) {
         return new GatewayMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), registry,
                 properties.metrics().perKeyTags(), properties.metrics().maxKeyTags());
     }
@@ -117,7 +117,7 @@ public class ObservabilityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     KeyValidation geminiKeyValidation(KeyRegistry registry, KeyProber prober, Clock clock,
-            ObservabilityProperties properties) {
+            GeminiGatewayProperties properties) {
         return new KeyValidation(registry, prober, clock, properties.keyValidation().cacheFor(),
                 properties.keyValidation().concurrency());
     }
@@ -133,7 +133,7 @@ public class ObservabilityAutoConfiguration {
     /** The admin token: gemini.gateway.admin.token, else the GATEWAY_ADMIN_TOKEN environment variable. */
     @Bean
     @ConditionalOnMissingBean
-    AdminToken geminiAdminToken(ObservabilityProperties properties, Environment environment) {
+    AdminToken geminiAdminToken(GeminiGatewayProperties properties, Environment environment) {
         String token = properties.admin().token();
         if (token == null || token.isBlank()) {
             token = environment.getProperty(ADMIN_TOKEN_ENVIRONMENT_VARIABLE);

@@ -21,7 +21,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  * @param value the token as presented
  * @param place where it was found
  */
-public record ClientCredential(String value, Place place) {
+record ClientCredential(String value, Place place) {
 
     private static final String BEARER = "bearer ";
 

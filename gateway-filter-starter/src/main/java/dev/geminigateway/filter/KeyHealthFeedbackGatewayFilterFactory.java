@@ -23,7 +23,7 @@ import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 
 /**
  * {@code KeyHealthFeedback}: learns from every upstream attempt KeyRotation makes (quarantine, quota cooldowns,
- * bench; see {@link KeyHealthRecorder}), guards streamed answers after their 200 ({@link StreamGuard}), and reads
+ * sideline; see {@link KeyHealthRecorder}), guards streamed answers after their 200 ({@link StreamGuard}), and reads
  * the usage Gemini reports as the answer passes ({@link UsageTap}) for the {@link UsageListener}s.
  * <p>
  * It sits before {@code NettyWriteResponseFilter} ({@value #ORDER}, as {@code ModifyResponseBody} does), because

@@ -20,10 +20,10 @@ import dev.geminigateway.store.KeyStateStore;
 
 /**
  * Turns each attempt's outcome into key and project state: quarantine on key-level evidence only (a suspect 403
- * first needs a failed probe), a cooldown of the project for the model on a quota 429, a bench after repeated
- * failures that are the key's own, and nothing at all for request or resource errors, shared-capacity 429s or an
- * upstream storm, so that neither a client nor a Gemini outage can empty the pool. A key an operator disabled is
- * never changed.
+ * first needs a failed probe), a cooldown of the project for the model on a quota 429, a sideline (a short rest)
+ * after repeated failures that are the key's own, and nothing at all for request or resource errors,
+ * shared-capacity 429s or an upstream storm, so that neither a client nor a Gemini outage can empty the pool. A key
+ * an operator disabled is never changed.
  */
 public class KeyHealthRecorder {
 
@@ -39,20 +39,20 @@ public class KeyHealthRecorder {
 
     private final KeyStateStore store;
     private final Clock clock;
-    private final int benchThreshold;
-    private final Duration benchDuration;
+    private final int sidelineThreshold;
+    private final Duration sidelineDuration;
     private final Duration quotaJitter;
     private final SuspectKeyCheck suspects;
     /** Per (group, model), the rate's double bits; bounded, as models come from clients. */
     private final ModelTable<AtomicLong> successRate;
 
-    public KeyHealthRecorder(KeyStateStore store, Clock clock, int benchThreshold, Duration benchDuration,
+    public KeyHealthRecorder(KeyStateStore store, Clock clock, int sidelineThreshold, Duration sidelineDuration,
             Duration quotaJitter, KnownModels models, SuspectKeyCheck suspects) {
         this.successRate = new ModelTable<>(models, key -> new AtomicLong(Double.doubleToLongBits(1.0)));
         this.store = store;
         this.clock = clock;
-        this.benchThreshold = benchThreshold;
-        this.benchDuration = benchDuration;
+        this.sidelineThreshold = sidelineThreshold;
+        this.sidelineDuration = sidelineDuration;
         this.quotaJitter = quotaJitter;
         this.suspects = suspects;
     }
@@ -118,11 +118,12 @@ public class KeyHealthRecorder {
 
     private void countOwnFailure(ApiKey key, UpstreamOutcome outcome, Instant now) {
         int failures = store.recordFailure(key.id());
-        if (failures >= benchThreshold) {
-            // The count is kept: after the bench one more failure benches the key again (a breaker's half-open).
-            store.setState(key.id(), new KeyState.CoolingDown(now.plus(benchDuration),
+        if (failures >= sidelineThreshold) {
+            // The count is kept: after the sideline one more failure sidelines the key again (a breaker's half-open).
+            // The reason keeps its historic wording: metrics and states already stored in Redis read it.
+            store.setState(key.id(), new KeyState.CoolingDown(now.plus(sidelineDuration),
                     "benched after " + failures + " consecutive failures (" + outcome.reason() + ")"));
-            log.warn("Key " + key.id() + " benched for " + benchDuration + " after " + failures + " failures");
+            log.warn("Key " + key.id() + " sidelined for " + sidelineDuration + " after " + failures + " failures");
         }
     }
 

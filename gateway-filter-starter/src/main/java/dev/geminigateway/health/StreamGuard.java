@@ -18,7 +18,7 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 
 /**
  * Guards a streamed (SSE) success after its 200 has gone out, when retrying is no longer possible: if the upstream
- * breaks off, or sends Gemini's raw JSON error tail instead of another event (gemini-wire.md 4.1), the client gets
+ * breaks off, or sends Gemini's raw JSON error tail instead of another event (ARCHITECTURE.md §8.4), the client gets
  * one explicit error event in the stream's own format and the stream ends; never a clean end that looks complete,
  * never a restart. Non-streaming responses pass untouched.
  */

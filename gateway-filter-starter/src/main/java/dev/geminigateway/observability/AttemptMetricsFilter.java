@@ -21,13 +21,13 @@ import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Meters every upstream attempt KeyRotation makes: attempts by outcome and key, cooldowns, benches and
+ * Meters every upstream attempt KeyRotation makes: attempts by outcome and key, cooldowns, sidelines and
  * quarantines started, and per-key counts for the admin view. It also keeps the request's attempts in
  * {@link #ATTEMPTS} for the access log.
  * <p>
  * Ordered at {@value #ORDER}: after {@code KeyHealthFeedback} ({@link KeyHealthFeedbackGatewayFilterFactory#ORDER})
  * registers its observer, so this one is told of an attempt after the key state was updated and can see whether
- * the attempt benched the key; and before {@code KeyRotation} ({@link KeyRotationGatewayFilterFactory#ORDER}).
+ * the attempt sidelined the key; and before {@code KeyRotation} ({@link KeyRotationGatewayFilterFactory#ORDER}).
  */
 public class AttemptMetricsFilter implements GlobalFilter, Ordered {
 
@@ -77,7 +77,7 @@ public class AttemptMetricsFilter implements GlobalFilter, Ordered {
         }
     }
 
-    /** KeyHealthRecorder benches (again) on each failure at or past its threshold, naming the count it reached. */
+    /** KeyHealthRecorder sidelines (again) on each failure at or past its threshold, naming the count it reached. */
     private boolean benchedJustNow(String keyId) {
         return store.state(keyId) instanceof KeyState.CoolingDown cooling && !cooling.usableAt(clock.instant())
                 && cooling.reason() != null

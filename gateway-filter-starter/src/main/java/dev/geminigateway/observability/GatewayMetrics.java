@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.metrics.MeterCache;
 import dev.geminigateway.outcome.OutcomeKind;
 
 /**
@@ -21,7 +22,7 @@ import dev.geminigateway.outcome.OutcomeKind;
  * is the key's fingerprint id, or {@value #OTHER_KEY} when per-key tags are off or the pool is larger than the
  * bound;</li>
  * <li>{@value #ATTEMPTS_PER_REQUEST} ({@code gemini_gateway_request_attempts}): attempts one request needed;</li>
- * <li>{@value #COOLDOWNS} ({@code gemini_gateway_cooldowns_started_total{kind}}): quota cooldowns, benches and
+ * <li>{@value #COOLDOWNS} ({@code gemini_gateway_cooldowns_started_total{kind}}): quota cooldowns, sidelines and
  * quarantines started;</li>
  * <li>{@value #LOCAL_REJECTIONS} ({@code gemini_gateway_local_rejections_total{status}}): errors the gateway
  * answered itself (401, 413, 429, 503, ...) instead of passing an upstream answer on;</li>

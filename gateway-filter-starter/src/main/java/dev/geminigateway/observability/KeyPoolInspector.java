@@ -14,7 +14,7 @@ import dev.geminigateway.store.KeyState;
 import dev.geminigateway.store.KeyStateStore;
 
 /**
- * Counts the keys of each group by state, as health, metrics and the admin view show them. A bench whose time is
+ * Counts the keys of each group by state, as health, metrics and the admin view show them. A sideline whose time is
  * over counts as {@code ACTIVE}: the key is usable again even before its next success clears the state.
  */
 public class KeyPoolInspector {
@@ -66,7 +66,7 @@ public class KeyPoolInspector {
             return byState.getOrDefault("ACTIVE", 0);
         }
 
-        /** Usable now, or will be by itself (a bench ends); false when every key is quarantined or disabled. */
+        /** Usable now, or will be by itself (a sideline ends); false when every key is quarantined or disabled. */
         public boolean serviceable() {
             return usable() + byState.getOrDefault("COOLING_DOWN", 0) > 0;
         }

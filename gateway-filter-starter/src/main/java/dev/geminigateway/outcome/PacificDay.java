@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
-/** Gemini's daily quotas reset at midnight Pacific time (gemini-wire.md section 3), DST included. */
+/** Gemini's daily quotas reset at midnight Pacific time (ARCHITECTURE.md §8.3), DST included. */
 public final class PacificDay {
 
     public static final ZoneId ZONE = ZoneId.of("America/Los_Angeles");

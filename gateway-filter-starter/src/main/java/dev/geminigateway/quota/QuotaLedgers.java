@@ -7,7 +7,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Usage of each (project, model) against its RPM, TPM and RPD limits. Gemini counts quota per project and model
- * (gemini-wire.md 3), so all keys of a project share one ledger. {@link LocalQuotaLedgers} keeps them in this
+ * (ARCHITECTURE.md §8.3), so all keys of a project share one ledger. {@link LocalQuotaLedgers} keeps them in this
  * process; {@link RedisQuotaLedgers} keeps the same contract for several
  * replicas.
  * <p>

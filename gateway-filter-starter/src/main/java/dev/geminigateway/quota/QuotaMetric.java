@@ -3,7 +3,7 @@ package dev.geminigateway.quota;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The three limits Gemini counts per project and model (gemini-wire.md section 3). */
+/** The three limits Gemini counts per project and model (ARCHITECTURE.md §8.3). */
 public enum QuotaMetric {
 
     /** Requests per sliding minute. */
@@ -27,7 +27,7 @@ public enum QuotaMetric {
     /**
      * The limit a 429's {@code QuotaFailure.quotaId} names, e.g. {@code GenerateRequestsPerDayPerProjectPerModel-FreeTier}
      * (RPD) or {@code GenerateContentInputTokensPerModelPerMinute-FreeTier} (TPM). Paid-tier ids are expected to be the
-     * same names without the suffix (unverified, gemini-wire.md 2.6); both match.
+     * same names without the suffix (unverified, ARCHITECTURE.md §8.2); both match.
      */
     public static Optional<QuotaMetric> fromQuotaId(String quotaId) {
         if (quotaId == null || quotaId.isBlank()) {

@@ -10,8 +10,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import dev.geminigateway.metrics.MeterCache;
 import dev.geminigateway.model.KnownModels;
-import dev.geminigateway.observability.MeterCache;
 
 /**
  * Meters under {@code gemini.gateway.quota.}: {@code headroom} (gauge per group, project, model and limit),

@@ -12,7 +12,7 @@ import dev.geminigateway.outcome.PacificDay;
 /**
  * Which limits apply to a (project, model): the configured ones of the key's group ({@code quotas} by model, with a
  * {@code *} default), made stricter by what Gemini's own 429s said ({@code quotaValue}). A learned limit is
- * authoritative (gemini-wire.md 3: the docs publish no numbers any more), so it replaces a larger configured one;
+ * authoritative (ARCHITECTURE.md §8.3: the docs publish no numbers any more), so it replaces a larger configured one;
  * it never raises a configured one, which an operator may set lower on purpose. A learned limit lasts until the
  * next midnight Pacific time: after a tier upgrade Gemini only reports the higher limit if it is asked past the old
  * one, so the gateway re-learns at most once a day per (project, model).

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * The pool-level breaker of DESIGN.md section 5: when several keys of one group answer a bare 429 (shared
+ * The pool-level breaker (ARCHITECTURE.md §4, the CAPACITY row): when several keys of one group answer a bare 429 (shared
  * capacity, IP-level throttling) within a few seconds, rotating further only burns keys. The group is then
  * "throttled" for a short time: no rotation on capacity 429s, and no key is penalised.
  */

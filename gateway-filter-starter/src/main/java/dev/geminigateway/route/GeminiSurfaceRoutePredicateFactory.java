@@ -11,7 +11,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@code GeminiSurface=native} or {@code GeminiSurface=openai}: tells the two surfaces apart where they share
- * {@code /v1/**} (gemini-wire.md section 0), so one route can pass native calls through and another rewrite
+ * {@code /v1/**} (ARCHITECTURE.md §8.1), so one route can pass native calls through and another rewrite
  * OpenAI-compatible ones.
  */
 public class GeminiSurfaceRoutePredicateFactory extends AbstractRoutePredicateFactory<GeminiSurfaceRoutePredicateFactory.Config> {

@@ -25,7 +25,7 @@ import dev.geminigateway.store.KeyStateStore;
 
 /**
  * Health-aware round robin: from a rotating cursor per (group, model), the first key that is usable (not
- * quarantined, disabled or benched), whose project is not cooling for the model, that this request has not tried
+ * quarantined, disabled or sidelined), whose project is not cooling for the model, that this request has not tried
  * yet, and, with a {@link QuotaScheduler}, whose project's ledger has room for the request (checked and reserved in
  * one step). When most keys are usable this is O(1) per pick; the full scan happens only when few are, and a project
  * without room is asked once per pick however many keys it has.

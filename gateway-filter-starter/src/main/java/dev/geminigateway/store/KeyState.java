@@ -28,7 +28,7 @@ public sealed interface KeyState {
         }
     }
 
-    /** Out of rotation until {@code until}, then back by itself (bench after repeated failures). */
+    /** Out of rotation until {@code until}, then back by itself (a sideline after repeated failures). */
     record CoolingDown(Instant until, String reason) implements KeyState {
         @Override
         public boolean usableAt(Instant now) {

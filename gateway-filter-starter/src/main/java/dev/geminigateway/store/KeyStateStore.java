@@ -19,7 +19,7 @@ public interface KeyStateStore {
     Collection<Cooldown> cooldowns(Instant now);
 
     /**
-     * A change from evidence (feedback, bench, probe). It never replaces an operator's {@link KeyState.Disabled}:
+     * A change from evidence (feedback, sideline, probe). It never replaces an operator's {@link KeyState.Disabled}:
      * only {@link #setOperatorState} does, on every replica.
      */
     void setState(String keyId, KeyState state);

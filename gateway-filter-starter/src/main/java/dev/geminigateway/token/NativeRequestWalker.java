@@ -6,7 +6,7 @@ import static dev.geminigateway.token.JsonNodes.field;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Walks a native Gemini request body (gemini-wire.md section 6) and tallies what Gemini bills as input:
+ * Walks a native Gemini request body (ARCHITECTURE.md §8.5) and tallies what Gemini bills as input:
  * {@code generateContent}/{@code streamGenerateContent}, {@code countTokens} (plain or {@code generateContentRequest}
  * wrapper), {@code embedContent} and {@code batchEmbedContents}. REST accepts camelCase and snake_case field names,
  * so both are read. Media parts add an item each instead of counting their base64.

@@ -5,7 +5,7 @@ import static dev.geminigateway.token.JsonNodes.elements;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Walks an OpenAI-compatible request body (gemini-wire.md section 6): chat completions ({@code messages},
+ * Walks an OpenAI-compatible request body (ARCHITECTURE.md §8.5): chat completions ({@code messages},
  * {@code tools}, legacy {@code functions}, {@code response_format}) and embeddings ({@code input}). Media parts add an
  * item each instead of counting their base64 or URL.
  */

@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Estimates a request's input tokens offline. Text is counted with jtokkit's {@code o200k_base}: Gemini's own
  * tokenizer (Gemma SentencePiece) is not on Maven Central, and third parties put Gemini 5-15% above o200k on English
- * (unverified, gemini-wire.md section 5): a calibration factor, configured or learned from real usage, absorbs that.
+ * (unverified, ARCHITECTURE.md §8.5): a calibration factor, configured or learned from real usage, absorbs that.
  * Media is not tokenized: each image, audio or file part adds a configured figure. Thread-safe; one instance serves
  * the whole application.
  */

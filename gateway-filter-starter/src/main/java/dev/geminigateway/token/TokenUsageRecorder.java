@@ -4,8 +4,8 @@ import org.springframework.web.server.ServerWebExchange;
 
 import dev.geminigateway.attempt.Usage;
 import dev.geminigateway.attempt.UsageListener;
+import dev.geminigateway.metrics.MeterCache;
 import dev.geminigateway.model.KnownModels;
-import dev.geminigateway.observability.MeterCache;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -10,7 +10,7 @@ import dev.geminigateway.attempt.Usage;
 
 /**
  * Finds the usage Gemini reports in a response: native {@code usageMetadata} or OpenAI-compatible {@code usage}
- * (gemini-wire.md section 5). For SSE streams use {@link SseUsageScanner}, which hands single events to
+ * (ARCHITECTURE.md §8.5). For SSE streams use {@link SseUsageScanner}, which hands single events to
  * {@link #fromNode(JsonNode)}.
  */
 public final class UsageExtractor {

@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Errors the gateway answers itself, in the shape the caller's SDK reads (DESIGN.md section 8):
+ * Errors the gateway answers itself, in the shape the caller's SDK reads (ARCHITECTURE.md §8.2):
  * OpenAI {@code {"error":{"message","type","code","param"}}} or Google {@code {"error":{"code","message","status"}}}.
  * Messages never carry a key: callers pass fixed texts or fingerprints only.
  */

@@ -5,7 +5,7 @@ package dev.geminigateway.web;
  * prefix, then 1 to {@value #MAX_LENGTH} letters, digits, {@code .}, {@code _} or {@code -}. Every Gemini model id
  * fits; anything else is refused before it can key state, tag a meter or reach a log line.
  */
-public final class ModelName {
+final class ModelName {
 
     public static final int MAX_LENGTH = 128;
 

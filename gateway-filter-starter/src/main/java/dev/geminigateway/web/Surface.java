@@ -4,7 +4,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
  * The two API surfaces Gemini serves. Both SDK families call {@code /v1/**}, so the surface is told apart as
- * Gemini's clients use it (gemini-wire.md section 0): a {@code :method} in the path or a Google-style credential
+ * Gemini's clients use it (ARCHITECTURE.md §8.1): a {@code :method} in the path or a Google-style credential
  * ({@code x-goog-api-key}, {@code key=}) means native; a path under {@code /openai/} or anything else under
  * {@code /v1/} means OpenAI-compatible.
  */

@@ -18,7 +18,7 @@ import tools.jackson.databind.node.StringNode;
  * egress address (API_KEY_IP_ADDRESS_BLOCKED). Works on the native {@code {"error":…}} and on the OpenAI
  * surface's one-element list alike, keeping the shape; a body that is not JSON is left as it is.
  */
-public final class UpstreamErrorScrubber {
+final class UpstreamErrorScrubber {
 
     static final String REDACTED = "[redacted]";
 

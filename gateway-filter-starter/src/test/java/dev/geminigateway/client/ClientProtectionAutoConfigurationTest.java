@@ -135,6 +135,15 @@ class ClientProtectionAutoConfigurationTest {
     }
 
     @Test
+    void rejectsANegativeLimitOfOneTokenAtBinding() {
+        runner.withPropertyValues("gemini.gateway.client-auth.tokens[0].token=" + TOKEN,
+                "gemini.gateway.client-auth.tokens[0].requests-per-minute=-1").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining("tokens[0].requestsPerMinute");
+                });
+    }
+
+    @Test
     void withoutRedisRequestRateLimiterStillResolvesWithOurDefaults() {
         runner.withPropertyValues("gemini.gateway.client-auth.tokens=" + TOKEN).run(context -> {
             assertThat(context).hasNotFailed();

@@ -13,7 +13,7 @@ import dev.geminigateway.store.KeyState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Each row of the classification table (DESIGN.md section 5), end to end: what the client gets, what reached the
+ * Each row of the classification table (ARCHITECTURE.md §4), end to end: what the client gets, what reached the
  * simulator, and what the gateway learned. Only key B1 (project pb) gets the trouble; the pool is A1, A2 (pa), B1,
  * C1 (pc), so a rotation must land on another key.
  */

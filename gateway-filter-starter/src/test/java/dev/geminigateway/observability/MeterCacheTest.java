@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.metrics.MeterCache;
 import dev.geminigateway.outcome.OutcomeKind;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Verbatim bodies from gemini-wire.md section 2, one per row of DESIGN.md's classification table. */
+/** Verbatim bodies of ARCHITECTURE.md §8.2, one per row of its classification table (§4). */
 class GeminiErrorClassifierTest {
 
     private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");

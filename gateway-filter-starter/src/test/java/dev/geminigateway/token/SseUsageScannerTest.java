@@ -14,7 +14,7 @@ import dev.geminigateway.attempt.Usage;
 
 class SseUsageScannerTest {
 
-    /** Native alt=sse: CRLF framing, usage in every event as running totals (gemini-wire.md section 4.1). */
+    /** Native alt=sse: CRLF framing, usage in every event as running totals (ARCHITECTURE.md §8.4). */
     private static final String NATIVE = ""
             + "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"The\"}],\"role\":\"model\"}}],"
             + "\"usageMetadata\":{\"promptTokenCount\":7,\"totalTokenCount\":7}}\r\n\r\n"

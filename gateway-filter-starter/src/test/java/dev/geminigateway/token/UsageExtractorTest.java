@@ -17,7 +17,7 @@ class UsageExtractorTest {
 
     @Test
     void nativeUsageMetadataCountsThoughtsAsOutput() {
-        // the gemini-2.5-flash chunk from gemini-wire.md section 5
+        // the gemini-2.5-flash chunk of ARCHITECTURE.md §8.5
         String body = "{\"candidates\":[],\"usageMetadata\":{\"cachedContentTokenCount\":901,\"candidatesTokenCount\":432,"
                 + "\"promptTokenCount\":1844,\"thoughtsTokenCount\":91,\"toolUsePromptTokenCount\":1934,"
                 + "\"totalTokenCount\":4301}}";

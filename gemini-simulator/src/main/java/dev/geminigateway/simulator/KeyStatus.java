@@ -1,6 +1,6 @@
 package dev.geminigateway.simulator;
 
-/** How the simulated Gemini answers a key (gemini-wire.md section 2). */
+/** How the simulated Gemini answers a key (ARCHITECTURE.md §8.2). */
 public enum KeyStatus {
     /** Accepted. */
     VALID,

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import tools.jackson.databind.JsonNode;
 
-/** Credentials and key statuses on every version prefix, and the error bodies of gemini-wire.md section 2. */
+/** Credentials and key statuses on every version prefix, and the error bodies of ARCHITECTURE.md §8.2. */
 class AuthAndErrorShapesTest extends SimulatorTestBase {
 
     private static final String FLASH = "/models/gemini-2.5-flash:generateContent";

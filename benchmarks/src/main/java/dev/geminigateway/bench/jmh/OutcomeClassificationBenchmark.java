@@ -22,7 +22,7 @@ import dev.geminigateway.outcome.UpstreamOutcome;
 
 /**
  * What classifying one upstream answer costs: a 2xx (the hot path, no body parsed), and the error bodies of
- * gemini-wire.md section 2 that make the gateway switch keys: a per-minute quota 429 with QuotaFailure and
+ * ARCHITECTURE.md §8.2 that make the gateway switch keys: a per-minute quota 429 with QuotaFailure and
  * RetryInfo, the same wrapped in the OpenAI surface's one-element list, an invalid key 400 and a 503.
  */
 @State(Scope.Benchmark)

@@ -1,4 +1,4 @@
-package dev.geminigateway.observability;
+package dev.geminigateway.metrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
