@@ -14,9 +14,10 @@ NAMES = {
     "c": "(c) full chain, in-memory store",
     "d": "(d) full chain, Redis store",
     "e": "(e) Portkey gateway (loadbalance)",
-    "c0": "(c0) full chain, sample defaults (untuned)",
+    "ct": "(ct) full chain, tuned (bench profile)",
+    "c0": "(c0) full chain, product defaults, JVM defaults",
 }
-ORDER = ["a", "b", "c", "d", "e", "c0"]
+ORDER = ["a", "b", "c", "d", "e", "ct", "c0"]
 
 
 def path(*parts):
@@ -262,7 +263,7 @@ for c in concs:
     if r is not None:
         target(f"(d) Redis >= 70% of (b) req/s, {c} conn", r >= 0.7, f"{r * 100:.0f}% of (b)")
     a = agg.get(("a", c))
-    gw = max((agg[(v, c)]["rps"] for v in ("b", "c", "d", "e", "c0") if (v, c) in agg), default=None)
+    gw = max((agg[(v, c)]["rps"] for v in ("b", "c", "d", "e", "ct", "c0") if (v, c) in agg), default=None)
     if a and gw:
         target(f"simulator not the bottleneck, {c} conn", a["rps"] >= 2 * gw,
                f"(a) {a['rps']:,.0f} req/s = {a['rps'] / gw:.1f}x the fastest gateway")
