@@ -12,6 +12,7 @@
 #   ct (optional, VARIANTS="a b c d e ct") "tuned": (c) with the bench profile (application-bench.yml: WARN logging,
 #      a larger pool), to show what those settings buy; never the headline figure
 #   c0 (optional) (c) with only -Xmx256m instead of the benchmark JVM flags, to show what JVM tuning buys
+#   cb (optional, with BASELINE_JAR=<an older sample-gateway.jar>) (c) run from that jar: before/after in one run
 # then runs wrk against them in alternation (a b c d e a b ...), the streaming probe, the soak, the concurrent
 # streams run and the JMH micro benchmarks. Raw results and summary.md go to benchmarks/results/<timestamp>/.
 #
@@ -97,6 +98,10 @@ else
      benchmarks/target/benchmarks.jar benchmarks/scripts/bare-gateway/target/bare-gateway.jar "$RUN/bin/"
 fi
 cp sample-gateway/src/main/resources/application-bench.yml "$RUN/bin/"
+if [[ " $VARIANTS " == *" cb "* ]]; then
+  [[ -f ${BASELINE_JAR:-} ]] || { echo "variant cb needs BASELINE_JAR=<sample-gateway.jar>" >&2; exit 2; }
+  cp "$BASELINE_JAR" "$RUN/bin/sample-gateway-baseline.jar"
+fi
 BIN="$RUN/bin"
 
 # The Redis store's libraries, when the sample gateway does not bundle them: put beside it on a loader.path.
@@ -182,11 +187,12 @@ PID[a]=$SIM_PID; URL[a]=$SIM; PATHS[a]=/v1beta/openai/chat/completions; AUTH[a]=
 
 start_gateway() { # variant, port, jvm flags, launch (jar|loader), profile (product|tuned), extra args...
   local v=$1 port=$2 jvm=$3 launch=$4 profile=$5; shift 5
-  local cmd=(java $jvm)
+  local cmd=(java $jvm) jar="$BIN/sample-gateway.jar"
+  [[ $v == cb ]] && jar="$BIN/sample-gateway-baseline.jar"
   if [[ $launch == loader ]]; then
-    cmd+=(-Dloader.path="$BIN/redis-libs" -cp "$BIN/sample-gateway.jar" org.springframework.boot.loader.launch.PropertiesLauncher)
+    cmd+=(-Dloader.path="$BIN/redis-libs" -cp "$jar" org.springframework.boot.loader.launch.PropertiesLauncher)
   else
-    cmd+=(-jar "$BIN/sample-gateway.jar")
+    cmd+=(-jar "$jar")
   fi
   if [[ $profile == tuned ]]; then
     BENCH_UPSTREAM_URL=$SIM BENCH_GEMINI_KEYS=$KEYS BENCH_CLIENT_TOKEN=$CLIENT_TOKEN PORT=$port \
@@ -219,6 +225,7 @@ for v in $VARIANTS; do
       URL[b]="http://127.0.0.1:$port"; PATHS[b]=/v1/chat/completions; AUTH[b]="Bearer sim-bench-key-01"; HEADER[b]="" ;;
     c) start_gateway c "$(free_port)" "$GATEWAY_JVM" jar product ;;
     ct) start_gateway ct "$(free_port)" "$GATEWAY_JVM" jar tuned ;;
+    cb) start_gateway cb "$(free_port)" "$GATEWAY_JVM" jar product ;;
     c0)
       # Product defaults with the JVM's default collector and heap sizing (only the heap cap).
       MALLOC_ARENA_MAX= start_gateway c0 "$(free_port)" "$DEFAULT_JVM" jar product ;;
