@@ -201,9 +201,9 @@ start_gateway() { # variant, port, jvm flags, launch (jar|loader), profile (prod
   else
     # Product defaults: the variables of the sample's README, nothing else. The upstream pool is raised (by a
     # variable too) only so that the concurrent-streams phase can hold 5,000 streams; it does not change -c16.
-    GEMINI_API_KEYS=$KEYS GEMINI_BASE_URL=$SIM GATEWAY_CLIENT_TOKENS=$CLIENT_TOKEN GATEWAY_ADMIN_TOKEN=bench-admin-token-0123 \
-      PORT=$port SPRING_CLOUD_GATEWAY_SERVER_WEBFLUX_HTTPCLIENT_POOL_MAXCONNECTIONS=8000 ${REDIS_URL_ENV:+REDIS_URL=$REDIS_URL_ENV} \
-      "${cmd[@]}" "$@" >"$RUN/logs/$v.log" 2>&1 &
+    env GEMINI_API_KEYS="$KEYS" GEMINI_BASE_URL="$SIM" GATEWAY_CLIENT_TOKENS="$CLIENT_TOKEN" \
+      GATEWAY_ADMIN_TOKEN=bench-admin-token-0123 PORT="$port" SPRING_CLOUD_GATEWAY_SERVER_WEBFLUX_HTTPCLIENT_POOL_MAXCONNECTIONS=8000 \
+      ${REDIS_URL_ENV:+REDIS_URL=$REDIS_URL_ENV} "${cmd[@]}" "$@" >"$RUN/logs/$v.log" 2>&1 &
   fi
   PID[$v]=$!; PIDS+=("$!")
   URL[$v]="http://127.0.0.1:$port"; PATHS[$v]=/v1/chat/completions; AUTH[$v]="Bearer $CLIENT_TOKEN"; HEADER[$v]=""

@@ -219,7 +219,9 @@ if jmh:
         name = b["benchmark"].split(".")[-2] + "." + b["benchmark"].split(".")[-1]
         params = ", ".join(f"{k}={v}" for k, v in (b.get("params") or {}).items())
         pm = b["primaryMetric"]
-        p(f"| {name} (threads {b.get('threads', 1)}) | {params} | {pm['score']:.1f} ± {pm['scoreError']:.1f} |")
+        # JMH writes the error as the string "NaN" when there were too few iterations to compute it
+        error = pm["scoreError"] if isinstance(pm["scoreError"], (int, float)) else float("nan")
+        p(f"| {name} (threads {b.get('threads', 1)}) | {params} | {pm['score']:.1f} ± {error:.1f} |")
         if "KeySelection" in name and (b.get("params") or {}).get("keys") == "10000":
             select_10k[f"{b['params']['pool']}/t{b.get('threads', 1)}"] = pm["score"]
     p("")

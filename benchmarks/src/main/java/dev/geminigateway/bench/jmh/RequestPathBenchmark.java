@@ -68,7 +68,7 @@ public class RequestPathBenchmark {
     public void setUp() {
         List<ApiKey> keys = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            keys.add(new ApiKey("bench-key-" + i + "-0123456789abcdef", "project-" + i / 2, null, null));
+            keys.add(new ApiKey("bench-key-" + i + "-0123456789abcdef", "project-" + i / 2, null, "default"));
         }
         KeyRegistry registry = new KeyRegistry(List.of(new KeyGroup("default", keys, Set.of())));
         metrics = new GatewayMetrics(new SimpleMeterRegistry(), registry, true, 100);
