@@ -31,7 +31,10 @@ COPY --from=build /workspace/extracted/spring-boot-loader/ ./
 COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=build /workspace/extracted/application/ ./
 USER 10001:10001
+# The load benchmarks' settings: a heap that starts small and grows, the serial collector (one or two CPUs), small
+# stacks and code cache, few malloc arenas. The gateway runs one event loop per CPU of the container by itself.
 ENV PORT=4806 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+    MALLOC_ARENA_MAX=2 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=12 -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
 EXPOSE 4806
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -31,6 +31,10 @@ text = open(sys.argv[1]).read()
 events = text.split("jdk.ExecutionSample")[1:]
 inclusive = collections.Counter()
 ours = collections.Counter()
+owner = collections.Counter()
+# Inclusive shares overstate whatever subscribes the rest of the chain; "self" charges a sample to the innermost
+# frame that is not the JDK, Reactor or Netty, i.e. the library whose code asked for the work.
+GLUE = ("java.", "jdk.", "sun.", "reactor.core.", "reactor.netty.", "io.netty.")
 total = 0
 for event in events:
     frames = re.findall(r"^\s+([\w$.<>]+)\(", event, re.M)
@@ -47,6 +51,9 @@ for event in events:
     for frame in dict.fromkeys(frames):
         if frame.startswith("dev.geminigateway"):
             ours[frame] += 1
+    first = next((f for f in frames if not f.startswith(GLUE)), None)
+    owner[next((name for prefix, name in GROUPS[7:] if first and first.startswith(prefix)),
+               "JDK, Reactor, Netty only" if first is None else "other: " + ".".join(first.split(".")[:3]))] += 1
 print(f"{total} CPU samples")
 print("share of samples passing through (inclusive):")
 for prefix, name in GROUPS:
@@ -55,3 +62,6 @@ for prefix, name in GROUPS:
 print("hottest methods of ours (inclusive):")
 for frame, count in ours.most_common(12):
     print(f"  {count * 100 / total:5.1f}%  {frame}")
+print("self time by library (innermost frame outside the JDK, Reactor and Netty):")
+for name, count in owner.most_common(14):
+    print(f"  {count * 100 / total:5.1f}%  {name}")

@@ -5,10 +5,14 @@
 #
 # Builds what it needs, starts the gemini-simulator (separate JVM, static fast answers) and, side by side:
 #   a  the client straight to the simulator            b  a bare Spring Cloud Gateway route (no filters of ours)
-#   c  the sample gateway, in-memory store (ClientAuth, ClientRateLimit, TokenLimit, KeyRotation, KeyHealthFeedback)
-#   d  the same with the Redis store (redis-server started here)
+#   c  the sample gateway as a user runs it: product defaults, configured by environment variables only (ClientAuth,
+#      ClientRateLimit, TokenLimit, KeyRotation, KeyHealthFeedback, quota scheduling, access log at INFO)
+#   d  the same with the Redis store (REDIS_URL; redis-server started here)
 #   e  the Portkey open-source gateway (npm @portkey-ai/gateway, loadbalance over the same keys)
-#   c0 (optional, VARIANTS="a b c d e c0") the sample gateway with its shipped JVM defaults, to show what tuning buys
+#   ct (optional, VARIANTS="a b c d e ct") "tuned": (c) with the bench profile (application-bench.yml: WARN logging,
+#      a larger pool), to show what those settings buy; never the headline figure
+#   c0 (optional) (c) with only -Xmx256m instead of the benchmark JVM flags, to show what JVM tuning buys
+#   cb (optional, with BASELINE_JAR=<an older sample-gateway.jar>) (c) run from that jar: before/after in one run
 # then runs wrk against them in alternation (a b c d e a b ...), the streaming probe, the soak, the concurrent
 # streams run and the JMH micro benchmarks. Raw results and summary.md go to benchmarks/results/<timestamp>/.
 #
@@ -94,6 +98,10 @@ else
      benchmarks/target/benchmarks.jar benchmarks/scripts/bare-gateway/target/bare-gateway.jar "$RUN/bin/"
 fi
 cp sample-gateway/src/main/resources/application-bench.yml "$RUN/bin/"
+if [[ " $VARIANTS " == *" cb "* ]]; then
+  [[ -f ${BASELINE_JAR:-} ]] || { echo "variant cb needs BASELINE_JAR=<sample-gateway.jar>" >&2; exit 2; }
+  cp "$BASELINE_JAR" "$RUN/bin/sample-gateway-baseline.jar"
+fi
 BIN="$RUN/bin"
 
 # The Redis store's libraries, when the sample gateway does not bundle them: put beside it on a loader.path.
@@ -177,17 +185,26 @@ wait_http "$SIM/__sim/health" 60 || { log "simulator did not start"; exit 1; }
 declare -A PID URL PATHS AUTH HEADER
 PID[a]=$SIM_PID; URL[a]=$SIM; PATHS[a]=/v1beta/openai/chat/completions; AUTH[a]="Bearer sim-bench-key-01"; HEADER[a]=""
 
-start_gateway() { # variant, port, jvm flags, launch (jar|loader), extra args...
-  local v=$1 port=$2 jvm=$3 launch=$4; shift 4
-  local cmd=(java $jvm)
+start_gateway() { # variant, port, jvm flags, launch (jar|loader), profile (product|tuned), extra args...
+  local v=$1 port=$2 jvm=$3 launch=$4 profile=$5; shift 5
+  local cmd=(java $jvm) jar="$BIN/sample-gateway.jar"
+  [[ $v == cb ]] && jar="$BIN/sample-gateway-baseline.jar"
   if [[ $launch == loader ]]; then
-    cmd+=(-Dloader.path="$BIN/redis-libs" -cp "$BIN/sample-gateway.jar" org.springframework.boot.loader.launch.PropertiesLauncher)
+    cmd+=(-Dloader.path="$BIN/redis-libs" -cp "$jar" org.springframework.boot.loader.launch.PropertiesLauncher)
   else
-    cmd+=(-jar "$BIN/sample-gateway.jar")
+    cmd+=(-jar "$jar")
   fi
-  BENCH_UPSTREAM_URL=$SIM BENCH_GEMINI_KEYS=$KEYS BENCH_CLIENT_TOKEN=$CLIENT_TOKEN PORT=$port \
-    "${cmd[@]}" --spring.profiles.active=bench --spring.config.additional-location="file:$BIN/application-bench.yml" \
-    --server.port="$port" "$@" >"$RUN/logs/$v.log" 2>&1 &
+  if [[ $profile == tuned ]]; then
+    BENCH_UPSTREAM_URL=$SIM BENCH_GEMINI_KEYS=$KEYS BENCH_CLIENT_TOKEN=$CLIENT_TOKEN PORT=$port \
+      "${cmd[@]}" --spring.profiles.active=bench --spring.config.additional-location="file:$BIN/application-bench.yml" \
+      --server.port="$port" "$@" >"$RUN/logs/$v.log" 2>&1 &
+  else
+    # Product defaults: the variables of the sample's README, nothing else. The upstream pool is raised (by a
+    # variable too) only so that the concurrent-streams phase can hold 5,000 streams; it does not change -c16.
+    env GEMINI_API_KEYS="$KEYS" GEMINI_BASE_URL="$SIM" GATEWAY_CLIENT_TOKENS="$CLIENT_TOKEN" \
+      GATEWAY_ADMIN_TOKEN=bench-admin-token-0123 PORT="$port" SPRING_CLOUD_GATEWAY_SERVER_WEBFLUX_HTTPCLIENT_POOL_MAXCONNECTIONS=8000 \
+      ${REDIS_URL_ENV:+REDIS_URL=$REDIS_URL_ENV} "${cmd[@]}" "$@" >"$RUN/logs/$v.log" 2>&1 &
+  fi
   PID[$v]=$!; PIDS+=("$!")
   URL[$v]="http://127.0.0.1:$port"; PATHS[$v]=/v1/chat/completions; AUTH[$v]="Bearer $CLIENT_TOKEN"; HEADER[$v]=""
 }
@@ -206,20 +223,18 @@ for v in $VARIANTS; do
         >"$RUN/logs/b.log" 2>&1 &
       PID[b]=$!; PIDS+=("$!")
       URL[b]="http://127.0.0.1:$port"; PATHS[b]=/v1/chat/completions; AUTH[b]="Bearer sim-bench-key-01"; HEADER[b]="" ;;
-    c) start_gateway c "$(free_port)" "$GATEWAY_JVM" jar ;;
+    c) start_gateway c "$(free_port)" "$GATEWAY_JVM" jar product ;;
+    ct) start_gateway ct "$(free_port)" "$GATEWAY_JVM" jar tuned ;;
+    cb) start_gateway cb "$(free_port)" "$GATEWAY_JVM" jar product ;;
     c0)
-      # As shipped: ops-defaults' context propagation, the JVM's default collector, no bench tuning of the pool.
-      MALLOC_ARENA_MAX= start_gateway c0 "$(free_port)" "$DEFAULT_JVM" jar \
-        --spring.cloud.gateway.server.webflux.httpclient.pool.max-connections=1000 \
-        --spring.cloud.gateway.server.webflux.httpclient.pool.max-idle-time=30s \
-        --spring.cloud.gateway.server.webflux.httpclient.pool.eviction-interval=30s ;;
+      # Product defaults with the JVM's default collector and heap sizing (only the heap cap).
+      MALLOC_ARENA_MAX= start_gateway c0 "$(free_port)" "$DEFAULT_JVM" jar product ;;
     d)
       REDIS_PORT=$(free_port)
       redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$RUN/logs/redis.log" 2>&1 &
       REDIS_PID=$!; PIDS+=("$REDIS_PID")
       sleep 1
-      start_gateway d "$(free_port)" "$GATEWAY_JVM" "$REDIS_LAUNCH" --gemini.gateway.store.type=redis \
-        --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" ;;
+      REDIS_URL_ENV="redis://127.0.0.1:$REDIS_PORT" start_gateway d "$(free_port)" "$GATEWAY_JVM" "$REDIS_LAUNCH" product ;;
     e)
       port=$(free_port)
       (cd "$PORTKEY_DIR" && exec node node_modules/@portkey-ai/gateway/build/start-server.js --port="$port" --headless) \

@@ -132,3 +132,16 @@ quotas and disagree on which keys are usable.
 {{- end }}
 {{- toYaml $paths }}
 {{- end }}
+
+{{/*
+Reactor Netty event loops: one per CPU of the container's limit (the request when no limit is set), at least one.
+Reactor Netty's own default is max(CPUs, 4), and four loops on one or two CPUs contend for them.
+*/}}
+{{- define "gemini-gateway.eventLoops" -}}
+{{- $cpu := toString (or (dig "limits" "cpu" "" .Values.resources) (dig "requests" "cpu" "1" .Values.resources)) -}}
+{{- if hasSuffix "m" $cpu -}}
+{{- max 1 (div (add (trimSuffix "m" $cpu | int) 999) 1000) -}}
+{{- else -}}
+{{- max 1 (ceil (float64 $cpu) | int) -}}
+{{- end -}}
+{{- end -}}

@@ -58,6 +58,26 @@ public final class AdminSecurity {
                 .build();
     }
 
+    /**
+     * {@code endpoints}, tried only for paths under the actuator's {@code basePath}: every proxied API request is then
+     * turned away by a prefix test instead of Boot's endpoint matcher, an Or-matcher over every endpoint path that
+     * formats a debug message for each one it tries. A null, empty or root base path (endpoints could be anywhere, or
+     * on a management port of their own) leaves {@code endpoints} as it is. Spring Security's firewall still sees
+     * every request before any matcher.
+     */
+    public static ServerWebExchangeMatcher underBasePath(String basePath, ServerWebExchangeMatcher endpoints) {
+        if (basePath == null || basePath.isEmpty() || basePath.equals("/")) {
+            return endpoints;
+        }
+        String prefix = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+        return exchange -> {
+            String path = exchange.getRequest().getPath().pathWithinApplication().value();
+            boolean under = path.startsWith(prefix)
+                    && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
+            return under ? endpoints.matches(exchange) : ServerWebExchangeMatcher.MatchResult.notMatch();
+        };
+    }
+
     static ReactiveAuthenticationManager authenticationManager(String adminToken) {
         return authenticationManager(new AdminToken(adminToken));
     }

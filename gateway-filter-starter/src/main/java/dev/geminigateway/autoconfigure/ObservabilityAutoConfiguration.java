@@ -33,6 +33,7 @@ import dev.geminigateway.store.KeyStateStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -180,9 +181,13 @@ public class ObservabilityAutoConfiguration {
         @Bean
         @Order(Ordered.HIGHEST_PRECEDENCE + 100)
         @ConditionalOnMissingBean(name = "geminiAdminSecurityWebFilterChain")
-        SecurityWebFilterChain geminiAdminSecurityWebFilterChain(ServerHttpSecurity http, AdminToken adminToken) {
-            return AdminSecurity.chain(http, EndpointRequest.toAnyEndpoint().excluding("health", "prometheus"),
-                    adminToken);
+        SecurityWebFilterChain geminiAdminSecurityWebFilterChain(ServerHttpSecurity http, AdminToken adminToken,
+                Environment environment) {
+            // On the application's port, only paths under the actuator base path can be endpoints.
+            String basePath = ManagementPortType.get(environment) == ManagementPortType.SAME
+                    ? environment.getProperty("management.endpoints.web.base-path", "/actuator") : null;
+            return AdminSecurity.chain(http, AdminSecurity.underBasePath(basePath,
+                    EndpointRequest.toAnyEndpoint().excluding("health", "prometheus")), adminToken);
         }
 
         /**

@@ -27,10 +27,11 @@ public class OpenStreams implements SmartLifecycle {
     private final Duration grace;
     private final Duration margin;
     private final AtomicInteger open = new AtomicInteger();
-    private final Sinks.Empty<Void> closing = Sinks.empty();
+    private volatile Sinks.Empty<Void> closing = Sinks.empty();
     private final AtomicReference<Runnable> stopped = new AtomicReference<>();
     private volatile boolean running;
     private volatile Disposable deadline;
+    private volatile boolean closed;
 
     /**
      * @param grace the shutdown phase's bound
@@ -60,8 +61,20 @@ public class OpenStreams implements SmartLifecycle {
         return open.get();
     }
 
+    /**
+     * Also a restart after {@link #stop}: a context can be stopped and started again (Spring's test context cache
+     * pauses the contexts it is not using), and streams opened after that must not inherit the last stop's end.
+     */
     @Override
     public void start() {
+        Disposable pending = deadline;
+        if (pending != null) {
+            pending.dispose();
+        }
+        if (closed) {
+            closing = Sinks.empty();
+            closed = false;
+        }
         running = true;
     }
 
@@ -81,6 +94,7 @@ public class OpenStreams implements SmartLifecycle {
             if (streams > 0) {
                 log.info("Shutdown grace ending: closing " + streams + " open stream(s) with an error event");
             }
+            closed = true;
             closing.tryEmitEmpty();
         });
         if (open.get() == 0) {

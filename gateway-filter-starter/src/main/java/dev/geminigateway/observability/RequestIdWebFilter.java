@@ -2,6 +2,7 @@ package dev.geminigateway.observability;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
@@ -45,7 +46,18 @@ public class RequestIdWebFilter implements WebFilter, Ordered {
 
     /** The caller's id when it is safe to echo and log, else a new one. */
     static String accept(String offered) {
-        return offered != null && VALID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        return offered != null && VALID.matcher(offered).matches() ? offered : newId();
+    }
+
+    /**
+     * A version-4 UUID from {@link ThreadLocalRandom}: an id to correlate log lines needs to be unique, not
+     * unguessable, and {@code UUID.randomUUID()} takes a lock on the shared {@code SecureRandom} on every request.
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     /** The id of this exchange, or "-" outside a request this filter saw. */

@@ -49,13 +49,18 @@ final class TokenCountCache {
     }
 
     private static byte[] sha256(String text) {
+        return SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One digest per thread instead of a provider lookup for every long text. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("every Java platform provides SHA-256", ex);
         }
-    }
+    });
 
     private record Entry(long high, long low, int tokens) {
     }

@@ -1,9 +1,14 @@
 package dev.geminigateway.token;
 
 import java.util.Optional;
+import java.util.Set;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.attempt.Usage;
@@ -16,6 +21,8 @@ import dev.geminigateway.attempt.Usage;
 public final class UsageExtractor {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The fields {@link #fromNode} reads. */
+    private static final Set<String> USAGE_FIELDS = Set.of("usageMetadata", "usage_metadata", "usage");
 
     private UsageExtractor() {
     }
@@ -31,24 +38,56 @@ public final class UsageExtractor {
         return fromJson(body, 0, body.length);
     }
 
+    /**
+     * Reads the body as a token stream and builds trees only for the usage fields, skipping the rest (candidates,
+     * choices: most of the bytes). The answer is the same as parsing the whole body: empty when it is not JSON.
+     */
     static Optional<Usage> fromJson(byte[] body, int offset, int length) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body, offset, length);
+        try (JsonParser parser = JSON.createParser(body, offset, length)) {
+            JsonToken first = parser.nextToken();
+            Optional<Usage> usage = Optional.empty();
+            if (first == JsonToken.START_ARRAY) {
+                // running totals: the last element with usage wins
+                for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                    Optional<Usage> element = token == JsonToken.START_OBJECT ? usageFields(parser) : skip(parser);
+                    usage = element.isPresent() ? element : usage;
+                }
+            }
+            else if (first == JsonToken.START_OBJECT) {
+                usage = usageFields(parser);
+            }
+            else {
+                parser.skipChildren();
+            }
+            if (parser.nextToken() != null && JSON.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)) {
+                return Optional.empty();
+            }
+            return usage;
         }
         catch (JacksonException ex) {
             return Optional.empty();
         }
-        if (root != null && root.isArray()) {
-            for (int i = root.size() - 1; i >= 0; i--) {
-                Optional<Usage> usage = fromNode(root.get(i));
-                if (usage.isPresent()) {
-                    return usage;
-                }
+    }
+
+    /** From just after an object's start to its end: the usage its top-level usage fields give. */
+    private static Optional<Usage> usageFields(JsonParser parser) {
+        ObjectNode kept = JSON.createObjectNode();
+        for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
+            String name = parser.currentName();
+            parser.nextToken();
+            if (USAGE_FIELDS.contains(name)) {
+                kept.set(name, (JsonNode) parser.readValueAsTree());
             }
-            return Optional.empty();
+            else {
+                parser.skipChildren();
+            }
         }
-        return fromNode(root);
+        return fromNode(kept);
+    }
+
+    private static Optional<Usage> skip(JsonParser parser) {
+        parser.skipChildren();
+        return Optional.empty();
     }
 
     /** Usage in one parsed response object (a whole response or one stream event). */

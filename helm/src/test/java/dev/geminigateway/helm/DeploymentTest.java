@@ -71,6 +71,26 @@ class DeploymentTest {
     }
 
     @Test
+    void oneEventLoopPerCpuOfTheLimit() {
+        String defaults = chart.env().get("JAVA_TOOL_OPTIONS").path("value").asString();
+        JsonNode resources = chart.gatewayContainer().path("resources");
+        assertThat(defaults).contains("-Dreactor.netty.ioWorkerCount=1").contains("-XX:+UseSerialGC");
+        assertThat(resources.path("requests").path("cpu").asString()).isEqualTo(resources.path("limits").path("cpu").asString());
+
+        assertThat(eventLoopFlag(Map.of("resources", Map.of("limits", Map.of("cpu", 2, "memory", "1Gi")))))
+                .contains("-Dreactor.netty.ioWorkerCount=2");
+        assertThat(eventLoopFlag(Map.of("resources", Map.of("limits", Map.of("cpu", "2500m", "memory", "1Gi")))))
+                .contains("-Dreactor.netty.ioWorkerCount=3");
+        assertThat(eventLoopFlag(Map.of("resources", Map.of("limits", Map.of("cpu", "500m", "memory", "1Gi")))))
+                .contains("-Dreactor.netty.ioWorkerCount=1");
+        assertThat(chart.env().get("MALLOC_ARENA_MAX").path("value").asString()).isEqualTo("2");
+    }
+
+    private static String eventLoopFlag(Map<String, ?> values) {
+        return ChartTemplates.render(values).env().get("JAVA_TOOL_OPTIONS").path("value").asString();
+    }
+
+    @Test
     void terminationGraceOutlastsPreStopAndSpringsShutdownBound() {
         int grace = chart.podSpec().path("terminationGracePeriodSeconds").asInt();
 
