@@ -169,4 +169,18 @@ class DeploymentTest {
                 Map.of("proxyUrl", "proxy.corp:3128"))))).hasMessageContaining("schema")
                 .hasMessageContaining("/secrets/values/proxyUrl");
     }
+
+    @Test
+    void everyVariableOfTheReadmesTableCanBeSetThroughTheChart() throws java.io.IOException {
+        // the sample gateway's short variables, as the README's configuration table lists them
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `([A-Z][A-Z0-9_]+)` \\| `[a-z]");
+        java.util.List<String> variables = java.nio.file.Files.readAllLines(java.nio.file.Path.of("..", "README.md")).stream()
+                .map(row::matcher).filter(java.util.regex.Matcher::find).map(matcher -> matcher.group(1)).toList();
+        assertThat(variables).contains("GEMINI_API_KEYS", "GEMINI_TIER", "GEMINI_PROXY_URL", "GATEWAY_CLIENT_TPM");
+
+        RenderedChart everything = ChartTemplates.render(Map.of("redis", Map.of("url", "redis://redis.cache:6379"),
+                "gateway", Map.of("tier", "free", "clientLimits",
+                        Map.of("requestsPerMinute", 1, "requestsPerDay", 1, "tokensPerMinute", 1))));
+        assertThat(everything.env()).containsKeys(variables.toArray(String[]::new));
+    }
 }
