@@ -15,7 +15,11 @@ import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +46,8 @@ public class RedisClientBuckets {
     private final AtomicBoolean degraded = new AtomicBoolean();
     private final AtomicReference<CompletableFuture<AsyncProxyManager<byte[]>>> connection = new AtomicReference<>();
     private volatile long nextConnectAttempt = System.nanoTime();
+    /** The buckets' own connection, once made: while it is closed (Lettuce reconnecting) counting is local at once. */
+    private volatile StatefulConnection<byte[], byte[]> link;
 
     /**
      * @param client the Lettuce client (standalone or cluster), asked for on first use
@@ -89,6 +95,11 @@ public class RedisClientBuckets {
         if (System.nanoTime() - nextConnectAttempt < 0) {
             return Mono.error(new IllegalStateException("Redis failed recently; not asked again yet"));
         }
+        StatefulConnection<byte[], byte[]> made = link;
+        if (made != null && !made.isOpen()) {
+            // a command now would wait in Lettuce's queue for the whole timeout
+            return Mono.error(new IllegalStateException("Redis connection lost; reconnecting"));
+        }
         CompletableFuture<AsyncProxyManager<byte[]>> current = connection.get();
         if (current == null || current.isCompletedExceptionally()) {
             CompletableFuture<AsyncProxyManager<byte[]>> fresh = new CompletableFuture<>();
@@ -112,10 +123,14 @@ public class RedisClientBuckets {
         AbstractRedisClient redis = client.get();
         ExpirationAfterWriteStrategy expiry = ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10));
         if (redis instanceof RedisClusterClient cluster) {
-            return Bucket4jLettuce.casBasedBuilder(cluster).expirationAfterWrite(expiry).clientClock(timeMeter)
+            StatefulRedisClusterConnection<byte[], byte[]> made = cluster.connect(ByteArrayCodec.INSTANCE);
+            link = made;
+            return Bucket4jLettuce.casBasedBuilder(made).expirationAfterWrite(expiry).clientClock(timeMeter)
                     .requestTimeout(timeout).build().asAsync();
         }
-        return Bucket4jLettuce.casBasedBuilder((RedisClient) redis).expirationAfterWrite(expiry).clientClock(timeMeter)
+        StatefulRedisConnection<byte[], byte[]> made = ((RedisClient) redis).connect(ByteArrayCodec.INSTANCE);
+        link = made;
+        return Bucket4jLettuce.casBasedBuilder(made).expirationAfterWrite(expiry).clientClock(timeMeter)
                 .requestTimeout(timeout).build().asAsync();
     }
 

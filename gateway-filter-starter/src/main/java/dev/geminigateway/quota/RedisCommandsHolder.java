@@ -26,8 +26,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Lettuce's reactive commands on one connection (standalone or cluster), made on first use and on a thread that may
  * block (Lettuce's connect waits for the handshake), so that neither start-up nor an event loop waits for Redis.
- * Every call has a timeout; after a failure, calls fail at once for a pause, so that an unreachable Redis costs
- * requests no waiting, and the outage and the return are each logged once.
+ * Every call has a timeout; after a failure, calls fail at once for a pause, and while the connection is down
+ * (Lettuce reconnecting) they fail at once too, so that an unreachable Redis costs requests no waiting, and the
+ * outage and the return are each logged once.
  */
 final class RedisCommandsHolder implements AutoCloseable {
 
@@ -79,7 +80,9 @@ final class RedisCommandsHolder implements AutoCloseable {
         if (System.nanoTime() - pausedUntil < 0) {
             return Mono.error(new IllegalStateException("Redis failed recently; not asked again yet"));
         }
-        return connection().flatMap(made -> Mono.from(command.apply(commands(made))))
+        // Closed while Lettuce reconnects: a command would wait in its queue for the whole timeout, on every request.
+        return connection().flatMap(made -> made.isOpen() ? Mono.from(command.apply(commands(made)))
+                        : Mono.<T>error(new IllegalStateException("Redis connection lost; reconnecting")))
                 .timeout(timeout)
                 .doOnSuccess(answer -> {
                     if (degraded) {
