@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.web.GeminiExchangeAttributes;
+import dev.geminigateway.web.UnreadBodyDrain;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
@@ -133,7 +134,8 @@ public class ClientRateLimitGatewayFilterFactory extends AbstractGatewayFilterFa
         if (client != null) {
             log.debug("Client {} refused by its rate limit", client);
         }
-        return GatewayErrors.write(exchange, HttpStatus.TOO_MANY_REQUESTS, message, "requests");
+        return UnreadBodyDrain.thenAnswer(exchange,
+                () -> GatewayErrors.write(exchange, HttpStatus.TOO_MANY_REQUESTS, message, "requests"));
     }
 
     private static boolean negative(Number limit) {
