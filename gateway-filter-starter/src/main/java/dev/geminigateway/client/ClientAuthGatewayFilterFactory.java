@@ -6,7 +6,6 @@ import java.util.Optional;
 import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import dev.geminigateway.web.Surface;
-import dev.geminigateway.web.UnreadBodyDrain;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -70,8 +69,8 @@ public class ClientAuthGatewayFilterFactory extends AbstractGatewayFilterFactory
         if (blocked.isPresent()) {
             long seconds = retryAfterSeconds(blocked.get());
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-            return UnreadBodyDrain.thenAnswer(exchange, () -> GatewayErrors.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
-                    "Too many invalid client tokens from this address. Retry in " + seconds + " s.", "requests"));
+            return GatewayErrors.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
+                    "Too many invalid client tokens from this address. Retry in " + seconds + " s.", "requests");
         }
         Optional<ClientCredential> credential = ClientCredential.find(exchange.getRequest());
         if (credential.isEmpty()) {
@@ -93,8 +92,7 @@ public class ClientAuthGatewayFilterFactory extends AbstractGatewayFilterFactory
 
     private static Mono<Void> unauthorized(ServerWebExchange exchange, String message) {
         exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        return UnreadBodyDrain.thenAnswer(exchange,
-                () -> GatewayErrors.write(exchange, HttpStatus.UNAUTHORIZED, message, "invalid_request_error"));
+        return GatewayErrors.write(exchange, HttpStatus.UNAUTHORIZED, message, "invalid_request_error");
     }
 
     static long retryAfterSeconds(Duration wait) {

@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.web.GeminiExchangeAttributes;
-import dev.geminigateway.web.UnreadBodyDrain;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
@@ -134,8 +133,7 @@ public class ClientRateLimitGatewayFilterFactory extends AbstractGatewayFilterFa
         if (client != null) {
             log.debug("Client {} refused by its rate limit", client);
         }
-        return UnreadBodyDrain.thenAnswer(exchange,
-                () -> GatewayErrors.write(exchange, HttpStatus.TOO_MANY_REQUESTS, message, "requests"));
+        return GatewayErrors.write(exchange, HttpStatus.TOO_MANY_REQUESTS, message, "requests");
     }
 
     private static boolean negative(Number limit) {

@@ -332,9 +332,9 @@ class ClientProtectionIntegrationTest {
     }
 
     @Test
-    void refusalsReadTheUnreadBodySoTheKeepAliveConnectionServesTheNextRequest() throws Exception {
-        // Each refusal answers before the filter would read the body; an unread body on a keep-alive connection
-        // stalled the next request on it. 64 KB arrives in several reads, so part of it is still unread.
+    void refusalsBeforeTheBodyIsReadLeaveTheKeepAliveConnectionServingTheNextRequest() throws Exception {
+        // Each refusal answers without reading the body (64 KB: several reads, so part is still unread when the
+        // answer goes out); the next request on the same connection must still be served, not stall.
         byte[] large = ("{\"contents\":\"" + "x".repeat(64 * 1024) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try (RawHttpConnection connection = new RawHttpConnection(port, 15_000)) {
             assertThat(connection.exchange("POST", "/v1/chat/completions", Map.of("X-Forwarded-For", "198.51.100.20"),
