@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -15,7 +16,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The connection handling the ledgers and the client buckets share: made on first use, on a thread that may block
  * (Lettuce's connect waits for the handshake), so that neither start-up nor an event loop waits for Redis; every call
- * with a timeout; after a failure, calls fail at once for a pause, so an unreachable Redis costs requests no waiting;
+ * with a timeout; after a failure, and while the connection is down (Lettuce reconnecting), calls fail at once, so
+ * an unreachable Redis costs requests no waiting;
  * the outage and the return each logged once. The callers then decide on this replica alone.
  *
  * @param <C> what a connection gives (Lettuce's connection, bucket4j's proxy manager)
@@ -26,6 +28,7 @@ final class LazyRedisConnection<C> implements AutoCloseable {
 
     private final Supplier<C> connect;
     private final Consumer<C> disconnect;
+    private final Predicate<C> open;
     private final Duration timeout;
     private final long pauseNanos;
     private final String user;
@@ -39,10 +42,11 @@ final class LazyRedisConnection<C> implements AutoCloseable {
      * @param user what uses Redis, for the log ("Quota ledgers")
      * @param whileDown what it does meanwhile, for the log ("deciding on this replica alone")
      */
-    LazyRedisConnection(Supplier<C> connect, Consumer<C> disconnect, Duration timeout, Duration pause, String user,
-            String whileDown) {
+    LazyRedisConnection(Supplier<C> connect, Consumer<C> disconnect, Predicate<C> open, Duration timeout,
+            Duration pause, String user, String whileDown) {
         this.connect = connect;
         this.disconnect = disconnect;
+        this.open = open;
         this.timeout = timeout;
         this.pauseNanos = pause.toNanos();
         this.user = user;
@@ -77,6 +81,12 @@ final class LazyRedisConnection<C> implements AutoCloseable {
     <T> Mono<T> call(Function<C, Mono<T>> command) {
         if (System.nanoTime() - pausedUntil < 0) {
             return Mono.error(new IllegalStateException("Redis failed recently; not asked again yet"));
+        }
+        CompletableFuture<C> made = connection.get();
+        if (made != null && made.isDone() && !made.isCompletedExceptionally() && !open.test(made.join())) {
+            // Closed while Lettuce reconnects: a command would wait in its queue for the whole timeout, per request.
+            failed(new IllegalStateException("Redis connection lost; reconnecting"));
+            return Mono.error(new IllegalStateException("Redis connection lost; reconnecting"));
         }
         return connection().flatMap(command)
                 .timeout(timeout)

@@ -13,7 +13,11 @@ import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,7 +32,11 @@ public class RedisClientBuckets {
 
     private static final Duration PAUSE = Duration.ofSeconds(5);
 
-    private final LazyRedisConnection<AsyncProxyManager<byte[]>> connection;
+    private final LazyRedisConnection<Linked> connection;
+
+    /** The buckets' own connection, so that its state can be seen, and bucket4j's proxies over it. */
+    private record Linked(StatefulConnection<byte[], byte[]> link, AsyncProxyManager<byte[]> proxies) {
+    }
 
     /**
      * @param client the Lettuce client (standalone or cluster), asked for on first use
@@ -36,13 +44,13 @@ public class RedisClientBuckets {
      * @param timeMeter the clock buckets refill by
      */
     public RedisClientBuckets(Supplier<AbstractRedisClient> client, Duration timeout, TimeMeter timeMeter) {
-        this.connection = new LazyRedisConnection<>(() -> connect(client.get(), timeout, timeMeter), proxies -> {
-        }, timeout, PAUSE, "Client rate limits", "counting on this replica alone");
+        this.connection = new LazyRedisConnection<>(() -> connect(client.get(), timeout, timeMeter),
+                linked -> linked.link().close(), linked -> linked.link().isOpen(), timeout, PAUSE, "Client rate limits", "counting on this replica alone");
     }
 
     /** Takes one token from the shared bucket {@code key}, created with {@code configuration} if absent. */
     public Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration) {
-        return connection.call(proxies -> Mono.fromFuture(proxies.builder()
+        return connection.call(linked -> Mono.fromFuture(linked.proxies().builder()
                 .build(RedisKeySchema.clientBucket(key).getBytes(StandardCharsets.UTF_8),
                         () -> CompletableFuture.completedFuture(configuration))
                 .tryConsumeAndReturnRemaining(1)));
@@ -54,13 +62,15 @@ public class RedisClientBuckets {
     }
 
     /** bucket4j's builder connects synchronously: called by {@link LazyRedisConnection} off the event loop. */
-    private static AsyncProxyManager<byte[]> connect(AbstractRedisClient redis, Duration timeout, TimeMeter timeMeter) {
+    private static Linked connect(AbstractRedisClient redis, Duration timeout, TimeMeter timeMeter) {
         ExpirationAfterWriteStrategy expiry = ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10));
         if (redis instanceof RedisClusterClient cluster) {
-            return Bucket4jLettuce.casBasedBuilder(cluster).expirationAfterWrite(expiry).clientClock(timeMeter)
-                    .requestTimeout(timeout).build().asAsync();
+            StatefulRedisClusterConnection<byte[], byte[]> made = cluster.connect(ByteArrayCodec.INSTANCE);
+            return new Linked(made, Bucket4jLettuce.casBasedBuilder(made).expirationAfterWrite(expiry)
+                    .clientClock(timeMeter).requestTimeout(timeout).build().asAsync());
         }
-        return Bucket4jLettuce.casBasedBuilder((RedisClient) redis).expirationAfterWrite(expiry).clientClock(timeMeter)
-                .requestTimeout(timeout).build().asAsync();
+        StatefulRedisConnection<byte[], byte[]> made = ((RedisClient) redis).connect(ByteArrayCodec.INSTANCE);
+        return new Linked(made, Bucket4jLettuce.casBasedBuilder(made).expirationAfterWrite(expiry)
+                .clientClock(timeMeter).requestTimeout(timeout).build().asAsync());
     }
 }

@@ -30,7 +30,8 @@ final class RedisCommandsHolder implements AutoCloseable {
 
     /** @param user what uses Redis, for the log ("Quota ledgers") */
     RedisCommandsHolder(Supplier<? extends AbstractRedisClient> client, Duration timeout, String user) {
-        this.connection = new LazyRedisConnection<>(() -> connect(client.get()), StatefulConnection::close, timeout,
+        this.connection = new LazyRedisConnection<>(() -> connect(client.get()), StatefulConnection::close,
+                StatefulConnection::isOpen, timeout,
                 PAUSE, user, "deciding on this replica alone");
     }
 

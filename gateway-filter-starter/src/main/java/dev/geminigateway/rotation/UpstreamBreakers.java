@@ -26,6 +26,9 @@ public class UpstreamBreakers {
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(windowSize)
+                // Recorded on event loops by concurrent requests: the default window's lock would park one of them.
+                .slidingWindowSynchronizationStrategy(
+                        CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
                 .minimumNumberOfCalls(windowSize)
                 .failureRateThreshold(failureRatePercent)
                 .waitDurationInOpenState(openFor)

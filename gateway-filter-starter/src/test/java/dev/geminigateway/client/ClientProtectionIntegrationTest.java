@@ -302,6 +302,9 @@ class ClientProtectionIntegrationTest {
 
     @Test
     void aNamedTokensOwnLimitAppliesOnlyToItWhileOtherTokensHaveNoneByDefault() {
+        MeterRegistry meters = context.getBean(MeterRegistry.class);
+        // the registry is shared with the other tests of this context (another one may refuse nightly-batch too)
+        double limitedBefore = limitedCount(meters);
         for (int i = 0; i < 5; i++) {
             client.get().uri("/per-token/anything").header("Authorization", "Bearer " + ALPHA)
                     .header("X-Forwarded-For", "198.51.100.11").exchange().expectStatus().isOk();
@@ -317,10 +320,39 @@ class ClientProtectionIntegrationTest {
 
         assertThat(upstream).hasSize(7);
         assertThat(upstream.get(6).headers()).containsEntry("x-test-client-id", List.of("nightly-batch"));
-        MeterRegistry meters = context.getBean(MeterRegistry.class);
-        assertThat(meters.get("gemini.gateway.client.requests").tags("client", "nightly-batch", "result", "limited")
-                .counter().count()).isEqualTo(1);
+        assertThat(limitedCount(meters) - limitedBefore).isEqualTo(1);
         assertThat(meters.getMeters()).allSatisfy(meter -> assertThat(meter.getId().toString())
                 .doesNotContain(GAMMA).doesNotContain(ALPHA));
+    }
+
+    private static double limitedCount(MeterRegistry meters) {
+        io.micrometer.core.instrument.Counter counter = meters.find("gemini.gateway.client.requests")
+                .tags("client", "nightly-batch", "result", "limited").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void refusalsBeforeTheBodyIsReadLeaveTheKeepAliveConnectionServingTheNextRequest() throws Exception {
+        // Each refusal answers without reading the body (64 KB: several reads, so part is still unread when the
+        // answer goes out); the next request on the same connection must still be served, not stall.
+        byte[] large = ("{\"contents\":\"" + "x".repeat(64 * 1024) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (RawHttpConnection connection = new RawHttpConnection(port, 15_000)) {
+            assertThat(connection.exchange("POST", "/v1/chat/completions", Map.of("X-Forwarded-For", "198.51.100.20"),
+                    large)).as("missing token").isEqualTo(401);
+            for (int i = 0; i < 2; i++) {
+                assertThat(connection.exchange("GET", "/limited/keep-alive", Map.of("x-goog-api-key", GAMMA,
+                        "X-Forwarded-For", "198.51.100.21"), new byte[0])).isEqualTo(200);
+            }
+            assertThat(connection.exchange("POST", "/limited/keep-alive", Map.of("x-goog-api-key", GAMMA,
+                    "X-Forwarded-For", "198.51.100.21"), large)).as("client rate limit").isEqualTo(429);
+            List<Integer> wrongTokens = new ArrayList<>();
+            for (int i = 0; i < 10 && !wrongTokens.contains(429); i++) {
+                wrongTokens.add(connection.exchange("POST", "/v1/chat/completions", Map.of("Authorization",
+                        "Bearer wrong-token", "X-Forwarded-For", "198.51.100.22"), large));
+            }
+            assertThat(wrongTokens).as("wrong tokens, then the lockout").contains(401).endsWith(429);
+            assertThat(connection.exchange("GET", "/v1/models", Map.of("Authorization", "Bearer " + ALPHA,
+                    "X-Forwarded-For", "198.51.100.23"), new byte[0])).isEqualTo(200);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.geminigateway.it;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 
 import dev.geminigateway.health.SuspectKeyCheck;
 import dev.geminigateway.simulator.Fault;
@@ -32,6 +35,7 @@ class KeyVerdictEndToEndTest extends GatewayIntegrationTest {
     private static final List<String> POOL = List.of(A1, A2, B1, C1);
     private static final String PROJECT_NUMBER = "580640415319";
     private static final int REQUESTS = 100;
+    private static final int CONCURRENCY = 8;
 
     @Autowired
     SuspectKeyCheck suspects;
@@ -74,9 +78,8 @@ class KeyVerdictEndToEndTest extends GatewayIntegrationTest {
             ApiError answer = row.getValue();
             SIM.addFault(Fault.error(answer).forModel(MODEL));
             long generateCalls = SIM.counters().forModel(MODEL);
-            for (int i = 0; i < REQUESTS; i++) {
-                postNative(GENERATE).expectStatus().isEqualTo(answer.httpStatus());
-            }
+            assertThat(sendConcurrently(REQUESTS)).as(row.getKey()).hasSize(REQUESTS)
+                    .containsOnly(answer.httpStatus());
             assertThat(SIM.counters().forModel(MODEL) - generateCalls).as(row.getKey()).isEqualTo(REQUESTS);
             for (String key : POOL) {
                 // Joins any probe still in flight, so its verdict has been acted on before the state is read.
@@ -89,6 +92,16 @@ class KeyVerdictEndToEndTest extends GatewayIntegrationTest {
             long probes = SIM.recordedRequests().stream().filter(r -> r.path().endsWith("/models")).count();
             assertThat(probes).as("%s: at most one probe per key", row.getKey()).isLessThanOrEqualTo(POOL.size());
         }
+    }
+
+    /** Statuses of {@code count} native requests sent a few at a time on one client (the verdicts must not care). */
+    private List<Integer> sendConcurrently(int count) {
+        WebClient web = WebClient.create("http://127.0.0.1:" + port);
+        return Flux.range(0, count)
+                .flatMap(i -> web.post().uri(GENERATE).contentType(MediaType.APPLICATION_JSON).bodyValue(NATIVE_BODY)
+                        .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())),
+                        CONCURRENCY)
+                .collectList().block(Duration.ofSeconds(60));
     }
 
     @Test

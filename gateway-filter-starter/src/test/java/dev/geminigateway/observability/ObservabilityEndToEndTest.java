@@ -1,5 +1,6 @@
 package dev.geminigateway.observability;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Metrics at /actuator/prometheus, request ids, the access log and the geminiKeys health contributor. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -25,21 +27,27 @@ class ObservabilityEndToEndTest extends ObservabilityIntegrationTest {
         client.post().uri(MODEL_PATH).contentType(MediaType.APPLICATION_JSON).bodyValue(NATIVE_BODY).exchange()
                 .expectStatus().isUnauthorized();
 
-        String text = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        // The request's meters are recorded once its answer has gone out: wait for them rather than race them.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String text = prometheus();
+            assertThat(text)
+                    .containsPattern("gemini_gateway_requests_total\\{[^}]*route=\"gemini\"[^}]*status=\"200\"[^}]*"
+                            + "surface=\"native\"[^}]*\\} [1-9]")
+                    .containsPattern("gemini_gateway_upstream_attempts_total\\{key=\"[0-9a-f]{12}\",outcome=\"success\"\\}")
+                    .containsPattern("gemini_gateway_keys\\{group=\"default\",state=\"ACTIVE\"\\} 3")
+                    .containsPattern("gemini_gateway_keys\\{group=\"default\",state=\"DISABLED\"\\} 0")
+                    .contains("gemini_gateway_request_duration_seconds_bucket{")
+                    .contains("gemini_gateway_request_duration_seconds_count{")
+                    .contains("gemini_gateway_selection_seconds_count{")
+                    .contains("gemini_gateway_request_attempts_bucket{")
+                    .containsPattern("gemini_gateway_local_rejections_total\\{status=\"401\"\\} [1-9]");
+            CONFIGURED.forEach(secret -> assertThat(text).doesNotContain(secret));
+        });
+    }
 
-        assertThat(text)
-                .containsPattern("gemini_gateway_requests_total\\{[^}]*route=\"gemini\"[^}]*status=\"200\"[^}]*"
-                        + "surface=\"native\"[^}]*\\} [1-9]")
-                .containsPattern("gemini_gateway_upstream_attempts_total\\{key=\"[0-9a-f]{12}\",outcome=\"success\"\\}")
-                .containsPattern("gemini_gateway_keys\\{group=\"default\",state=\"ACTIVE\"\\} 3")
-                .containsPattern("gemini_gateway_keys\\{group=\"default\",state=\"DISABLED\"\\} 0")
-                .contains("gemini_gateway_request_duration_seconds_bucket{")
-                .contains("gemini_gateway_request_duration_seconds_count{")
-                .contains("gemini_gateway_selection_seconds_count{")
-                .contains("gemini_gateway_request_attempts_bucket{")
-                .containsPattern("gemini_gateway_local_rejections_total\\{status=\"401\"\\} [1-9]");
-        CONFIGURED.forEach(secret -> assertThat(text).doesNotContain(secret));
+    private String prometheus() {
+        return client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
     }
 
     @Test

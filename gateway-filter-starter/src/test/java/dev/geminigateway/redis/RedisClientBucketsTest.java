@@ -97,6 +97,44 @@ class RedisClientBucketsTest {
         }
     }
 
+    @Test
+    void whileRedisStaysDownNoRequestWaitsForTheTimeout() throws Exception {
+        int ownPort = freePort();
+        Process own = new ProcessBuilder("redis-server", "--port", Integer.toString(ownPort), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        RedisClient ownClient = RedisClient.create("redis://127.0.0.1:" + ownPort);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!accepts(ownPort)) {
+                assertThat(System.nanoTime()).as("redis-server did not start").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            // A timeout far beyond the bounds below: a request that waited for Redis could not finish within them.
+            RedisClientBuckets buckets = new RedisClientBuckets(() -> ownClient, Duration.ofSeconds(20),
+                    ClientRateLimiter.timeMeter(Clock.systemUTC()));
+            ClientRateLimiter limiter = replica(buckets);
+            ClientRateLimiter.Config limits = new ClientRateLimiter.Config().setRequestsPerMinute(1000);
+            assertThat(limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(10)).isAllowed()).isTrue();
+            assertThat(buckets.isDegraded()).isFalse();
+
+            own.destroy();
+            own.waitFor(10, TimeUnit.SECONDS);
+            // the first request may still meet the connection before Lettuce has seen it close
+            limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(25));
+            assertThat(buckets.isDegraded()).isTrue();
+            // past the pause after a failure: Redis is still down, and Lettuce is reconnecting
+            Thread.sleep(5500);
+            for (int i = 0; i < 5; i++) {
+                assertThat(limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(5)).isAllowed())
+                        .as("request %d while Redis is down", i).isTrue();
+            }
+        }
+        finally {
+            own.destroy();
+            ownClient.shutdown();
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

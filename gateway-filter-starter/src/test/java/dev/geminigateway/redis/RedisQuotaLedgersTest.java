@@ -228,6 +228,35 @@ class RedisQuotaLedgersTest {
         }
     }
 
+    @Test
+    void whileRedisStaysDownNoCallWaitsForTheTimeout() throws Exception {
+        int ownPort = freePort();
+        Process own = redisServer(ownPort, workDir);
+        RedisClient ownClient = RedisClient.create("redis://127.0.0.1:" + ownPort);
+        // A timeout far beyond the bounds below: a call that waited for Redis could not finish within them.
+        try (RedisQuotaLedgers ledgers = new RedisQuotaLedgers(() -> ownClient, clock, MARGIN, Duration.ofSeconds(20),
+                "gq-outage", 100)) {
+            QuotaLimits limits = QuotaLimits.of(1000L, null, 100_000L);
+            ledgers.ready(Duration.ofSeconds(10)).block();
+            assertThat(granted(ledgers, "pa", limits, 1).tracked()).isTrue();
+            own.destroy();
+            own.waitFor();
+            // the first call may still meet the connection before Lettuce has seen it close
+            ledgers.tryReserve("g", "pa", M, limits, 1).block(Duration.ofSeconds(25));
+            assertThat(ledgers.degraded()).isTrue();
+            // past the pause after a failure: Redis is still down, and Lettuce is reconnecting
+            Thread.sleep(1500);
+            for (int i = 0; i < 5; i++) {
+                assertThat(ledgers.tryReserve("g", "pa", M, limits, 1).block(Duration.ofSeconds(5)))
+                        .as("call %d while Redis is down", i).isInstanceOf(Admission.Granted.class);
+            }
+        }
+        finally {
+            own.destroy();
+            ownClient.shutdown();
+        }
+    }
+
     /** Lua's stack holds about 8,000 values: a window of 20,000 admissions must be checked and pruned whole. */
     @Test
     void aWindowOfTwentyThousandAdmissionsIsCheckedAndPruned() {

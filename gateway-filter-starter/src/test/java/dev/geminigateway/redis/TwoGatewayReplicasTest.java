@@ -288,28 +288,40 @@ class TwoGatewayReplicasTest {
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         List<Throwable> transportErrors = new CopyOnWriteArrayList<>();
         List<Thread> clients = new ArrayList<>();
-        for (ConfigurableApplicationContext replica : List.of(a, b)) {
+        List<AtomicInteger> answered = List.of(new AtomicInteger(), new AtomicInteger());
+        List<ConfigurableApplicationContext> replicas = List.of(a, b);
+        for (int r = 0; r < replicas.size(); r++) {
+            ConfigurableApplicationContext replica = replicas.get(r);
+            AtomicInteger answers = answered.get(r);
             Thread client = new Thread(() -> {
                 while (streaming.get()) {
                     try {
                         statuses.computeIfAbsent(post(replica), s -> new AtomicInteger()).incrementAndGet();
+                        answers.incrementAndGet();
                     }
                     catch (RuntimeException e) {
                         transportErrors.add(e);
                     }
                 }
             });
+            client.setDaemon(true);
             client.start();
             clients.add(client);
         }
 
-        RedisServerProcess.sleep(400);
+        // Counted, not timed: on a loaded machine the first requests of a replica can take seconds.
+        Await.until(Duration.ofSeconds(30), "traffic flows through both replicas",
+                () -> answered.stream().allMatch(count -> count.get() >= 5));
         redis.kill();
         Await.until(Duration.ofSeconds(5), "replica a notices the outage", () -> !store(a).connected());
         // A change made on a while Redis is down: the pc project cools (as after a minute-quota 429).
         store(a).coolDown(new Cooldown("pc", FLASH, Instant.now().plusSeconds(60), "minute quota"));
         store(a).setState(id(A2), new KeyState.Disabled(Instant.now(), "operator"));
+        int[] before = answered.stream().mapToInt(AtomicInteger::get).toArray();
         RedisServerProcess.sleep(1000);
+        // A request that waited for Redis would hold this up: the replicas decide locally instead.
+        Await.until(Duration.ofSeconds(10), "both replicas keep answering while Redis is down",
+                () -> answered.get(0).get() - before[0] >= 3 && answered.get(1).get() - before[1] >= 3);
         redis.restart();
         long converged = Await.until(Duration.ofSeconds(15), "b learns what a did during the outage",
                 () -> store(b).cooldown("pc", FLASH, Instant.now()).isPresent()

@@ -144,4 +144,63 @@ class DeploymentTest {
                 .hasMessageContaining("schema")
                 .hasMessageContaining("/redis/url");
     }
+
+    @Test
+    void tierAndClientLimitsAreSetOnlyWhenChosen() {
+        assertThat(chart.env()).doesNotContainKeys("GEMINI_TIER", "GATEWAY_CLIENT_RPM", "GATEWAY_CLIENT_RPD",
+                "GATEWAY_CLIENT_TPM");
+
+        RenderedChart chosen = ChartTemplates.render(Map.of("gateway", Map.of("tier", "tier1", "clientLimits",
+                Map.of("requestsPerMinute", 600, "requestsPerDay", 100000, "tokensPerMinute", 2000000))));
+        assertThat(chosen.env().get("GEMINI_TIER").path("value").asString()).isEqualTo("tier1");
+        assertThat(chosen.env().get("GATEWAY_CLIENT_RPM").path("value").asString()).isEqualTo("600");
+        assertThat(chosen.env().get("GATEWAY_CLIENT_RPD").path("value").asString()).isEqualTo("100000");
+        assertThat(chosen.env().get("GATEWAY_CLIENT_TPM").path("value").asString()).isEqualTo("2000000");
+    }
+
+    @Test
+    void schemaRejectsAnUnknownTierAndANegativeLimit() {
+        assertThatThrownBy(() -> ChartTemplates.render(Map.of("gateway", Map.of("tier", "gold"))))
+                .hasMessageContaining("schema").hasMessageContaining("/gateway/tier");
+        assertThatThrownBy(() -> ChartTemplates.render(Map.of("gateway", Map.of("clientLimits",
+                Map.of("requestsPerMinute", -1))))).hasMessageContaining("schema")
+                .hasMessageContaining("/gateway/clientLimits/requestsPerMinute");
+    }
+
+    @Test
+    void theProxyUrlComesFromTheSecretNeverFromThePodSpec() {
+        String proxy = "http://egress-user:egress-pass@proxy.corp:3128";
+        RenderedChart made = ChartTemplates.render(Map.of("secrets", Map.of("values", Map.of("proxyUrl", proxy))));
+        JsonNode reference = made.env().get("GEMINI_PROXY_URL").path("valueFrom").path("secretKeyRef");
+        assertThat(reference.path("name").asString()).isEqualTo(RenderedChart.FULLNAME);
+        assertThat(reference.path("key").asString()).isEqualTo("GEMINI_PROXY_URL");
+        assertThat(made.get("Secret", RenderedChart.FULLNAME).path("data").path("GEMINI_PROXY_URL").asString())
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString(proxy.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(made.get("Deployment", RenderedChart.FULLNAME).toString()).doesNotContain("egress-pass");
+
+        RenderedChart existing = ChartTemplates.render(Map.of("secrets", Map.of("existingSecret", "gateway-secrets",
+                "keys", Map.of("proxyUrl", "corp-proxy"))));
+        JsonNode fromExisting = existing.env().get("GEMINI_PROXY_URL").path("valueFrom").path("secretKeyRef");
+        assertThat(fromExisting.path("name").asString()).isEqualTo("gateway-secrets");
+        assertThat(fromExisting.path("key").asString()).isEqualTo("corp-proxy");
+        assertThat(fromExisting.path("optional").asBoolean()).isTrue();
+
+        assertThatThrownBy(() -> ChartTemplates.render(Map.of("secrets", Map.of("values",
+                Map.of("proxyUrl", "proxy.corp:3128"))))).hasMessageContaining("schema")
+                .hasMessageContaining("/secrets/values/proxyUrl");
+    }
+
+    @Test
+    void everyVariableOfTheReadmesTableCanBeSetThroughTheChart() throws java.io.IOException {
+        // the sample gateway's short variables, as the README's configuration table lists them
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `([A-Z][A-Z0-9_]+)` \\| `[a-z]");
+        java.util.List<String> variables = java.nio.file.Files.readAllLines(java.nio.file.Path.of("..", "README.md")).stream()
+                .map(row::matcher).filter(java.util.regex.Matcher::find).map(matcher -> matcher.group(1)).toList();
+        assertThat(variables).contains("GEMINI_API_KEYS", "GEMINI_TIER", "GEMINI_PROXY_URL", "GATEWAY_CLIENT_TPM");
+
+        RenderedChart everything = ChartTemplates.render(Map.of("redis", Map.of("url", "redis://redis.cache:6379"),
+                "gateway", Map.of("tier", "free", "clientLimits",
+                        Map.of("requestsPerMinute", 1, "requestsPerDay", 1, "tokensPerMinute", 1))));
+        assertThat(everything.env()).containsKeys(variables.toArray(String[]::new));
+    }
 }

@@ -34,7 +34,7 @@ class IngressTest {
     void byDefaultOnlyTheApiPathsAreExposed() {
         RenderedChart chart = ChartTemplates.render(Map.of("ingress", Map.of("enabled", true)));
 
-        assertThat(paths(chart)).containsExactly("/v1", "/v1beta", "/v1alpha");
+        assertThat(paths(chart)).containsExactly("/v1", "/v1beta", "/v1alpha", "/upload");
         JsonNode first = chart.get("Ingress", RenderedChart.FULLNAME).path("spec").path("rules").path(0)
                 .path("http").path("paths").path(0);
         assertThat(first.path("pathType").asString()).isEqualTo("Prefix");
@@ -45,11 +45,11 @@ class IngressTest {
     void operatorPathsAreOptInOneByOne() {
         RenderedChart admin = ChartTemplates.render(Map.of("ingress", Map.of("enabled", true,
                 "expose", Map.of("admin", true))));
-        assertThat(paths(admin)).containsExactly("/v1", "/v1beta", "/v1alpha", "/admin", "/actuator/geminikeys");
+        assertThat(paths(admin)).containsExactly("/v1", "/v1beta", "/v1alpha", "/upload", "/admin", "/actuator/geminikeys");
 
         RenderedChart all = ChartTemplates.render(Map.of("ingress", Map.of("enabled", true,
                 "expose", Map.of("admin", true, "actuator", true, "health", true, "metrics", true))));
-        assertThat(paths(all)).containsExactly("/v1", "/v1beta", "/v1alpha", "/admin", "/actuator", "/health",
+        assertThat(paths(all)).containsExactly("/v1", "/v1beta", "/v1alpha", "/upload", "/admin", "/actuator", "/health",
                 "/metrics");
     }
 
