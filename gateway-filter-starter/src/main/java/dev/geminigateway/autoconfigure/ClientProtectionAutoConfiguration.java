@@ -13,6 +13,7 @@ import dev.geminigateway.client.ClientRateLimiter;
 import dev.geminigateway.client.ClientTokenKeyResolver;
 import dev.geminigateway.client.ClientTokens;
 import dev.geminigateway.client.IssuedToken;
+import dev.geminigateway.client.SharedBuckets;
 import dev.geminigateway.redis.RedisClientBuckets;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -128,13 +129,13 @@ public class ClientProtectionAutoConfiguration {
     @Bean(defaultCandidate = false)
     public ClientRateLimiter clientRateLimiter(ClientProtectionProperties properties,
             ConfigurationService configurationService, ObjectProvider<Clock> clock,
-            ObjectProvider<RedisClientBuckets> redisClientBuckets, Environment environment, ResourceLoader resources) {
+            ObjectProvider<SharedBuckets> sharedBuckets, Environment environment, ResourceLoader resources) {
         ClientProtectionProperties.RateLimit rateLimit = properties.rateLimit();
         ClientRateLimiter.Config defaults = new ClientRateLimiter.Config()
                 .setRequestsPerMinute(rateLimit.requestsPerMinute())
                 .setRequestsPerDay(rateLimit.requestsPerDay())
                 .setTokensPerMinute(rateLimit.tokensPerMinute());
-        RedisClientBuckets shared = redisClientBuckets.getIfAvailable();
+        SharedBuckets shared = sharedBuckets.getIfAvailable();
         if (BucketsInRedis.chosen(environment)) {
             SharedStateDefaults.requireClasses(STORE_PROPERTY, "client rate limits", resources.getClassLoader(),
                     SharedStateDefaults.lettuceFactory(), "io.github.bucket4j.redis.lettuce.Bucket4jLettuce");
@@ -156,7 +157,7 @@ public class ClientProtectionAutoConfiguration {
     static class RedisBucketsConfiguration {
 
         @Bean
-        @ConditionalOnMissingBean
+        @ConditionalOnMissingBean(SharedBuckets.class)
         @ConditionalOnBean(LettuceConnectionFactory.class)
         RedisClientBuckets redisClientBuckets(LettuceConnectionFactory connectionFactory,
                 ClientProtectionProperties properties, ObjectProvider<Clock> clock) {

@@ -16,7 +16,6 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import jakarta.validation.constraints.Min;
 
-import dev.geminigateway.redis.RedisClientBuckets;
 import dev.geminigateway.quota.ClockTimeMeter;
 
 import org.springframework.cloud.gateway.filter.ratelimit.AbstractRateLimiter;
@@ -34,7 +33,7 @@ import reactor.core.publisher.Mono;
  * client that used its day is let in again one request at a time, not all at once at midnight.
  * <p>
  * Buckets are kept per route and client in a bounded map. A bucket idle for its longest window is full again, so
- * forgetting it loses nothing. Each replica counts on its own unless {@link RedisClientBuckets} shares the buckets;
+ * forgetting it loses nothing. Each replica counts on its own unless {@link SharedBuckets} share the buckets;
  * then the local ones stand in while Redis is unreachable (limits per replica rather than refused requests).
  */
 public class ClientRateLimiter extends AbstractRateLimiter<ClientRateLimiter.Config> {
@@ -49,7 +48,7 @@ public class ClientRateLimiter extends AbstractRateLimiter<ClientRateLimiter.Con
     private final Clock clock;
     private final TimeMeter timeMeter;
     private final BoundedExpiringMap<String, ClientBucket> buckets;
-    private final RedisClientBuckets shared;
+    private final SharedBuckets shared;
 
     /** Local buckets only. */
     public ClientRateLimiter(Config defaults, int maxClients, Clock clock, ConfigurationService configurationService) {
@@ -61,7 +60,7 @@ public class ClientRateLimiter extends AbstractRateLimiter<ClientRateLimiter.Con
      * Redis fails
      */
     public ClientRateLimiter(Config defaults, int maxClients, Clock clock, ConfigurationService configurationService,
-            RedisClientBuckets shared) {
+            SharedBuckets shared) {
         super(Config.class, CONFIGURATION_PROPERTY_NAME, configurationService);
         this.defaults = defaults;
         this.clock = clock;

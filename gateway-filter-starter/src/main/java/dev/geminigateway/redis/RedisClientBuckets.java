@@ -20,6 +20,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import reactor.core.publisher.Mono;
 
+import dev.geminigateway.client.SharedBuckets;
+
 /**
  * Client buckets kept in Redis (bucket4j's Lettuce compare-and-swap proxy manager), so every replica counts against
  * the same budget. One key per bucket ({@link RedisKeySchema#clientBucket}), so a cluster needs no hash tag; keys hold
@@ -28,7 +30,7 @@ import reactor.core.publisher.Mono;
  * longer than the timeout fails its Mono, and {@code ClientRateLimiter} then counts locally (degraded, logged once
  * per outage), so a Redis outage never fails requests.
  */
-public class RedisClientBuckets {
+public class RedisClientBuckets implements SharedBuckets {
 
     private static final Duration PAUSE = Duration.ofSeconds(5);
 
@@ -48,7 +50,7 @@ public class RedisClientBuckets {
                 linked -> linked.link().close(), linked -> linked.link().isOpen(), timeout, PAUSE, "Client rate limits", "counting on this replica alone");
     }
 
-    /** Takes one token from the shared bucket {@code key}, created with {@code configuration} if absent. */
+    @Override
     public Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration) {
         return connection.call(linked -> Mono.fromFuture(linked.proxies().builder()
                 .build(RedisKeySchema.clientBucket(key).getBytes(StandardCharsets.UTF_8),

@@ -2,6 +2,7 @@ package dev.geminigateway.observability;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,13 +77,33 @@ class ObservabilityEndToEndTest extends ObservabilityIntegrationTest {
         }
         assertThat(store.state(id(K1))).isInstanceOf(KeyState.CoolingDown.class);
 
-        String text = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        // The keys-by-state gauges reuse one inspection for 200 ms: a scrape just before this one may be reused.
+        String coolingGauge = "gemini_gateway_keys\\{group=\"default\",state=\"COOLING_DOWN\"\\} 1";
+        String text = scrape();
+        for (int i = 0; i < 50 && !Pattern.compile(coolingGauge).matcher(text).find(); i++) {
+            sleep(100);
+            text = scrape();
+        }
         assertThat(text)
                 .containsPattern("gemini_gateway_cooldowns_started_total\\{kind=\"bench\"\\} [1-9]")
                 .containsPattern("gemini_gateway_upstream_attempts_total\\{key=\"" + id(K1)
                         + "\",outcome=\"server_error\"\\} [1-9]")
-                .containsPattern("gemini_gateway_keys\\{group=\"default\",state=\"COOLING_DOWN\"\\} 1");
+                .containsPattern(coolingGauge);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private String scrape() {
+        return client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
     }
 
     @Test
