@@ -17,6 +17,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 import dev.geminigateway.quota.Admission;
 import dev.geminigateway.quota.Headroom;
@@ -38,6 +39,9 @@ import dev.geminigateway.outcome.PacificDay;
  * a pause: a ledger outage never fails requests. Keys hold project and model names, never API keys.
  */
 public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
+
+    private static final int SHARE_RETRIES = 10;
+    private static final Duration SHARE_RETRY_DELAY = Duration.ofMillis(500);
 
     private static final Log log = LogFactory.getLog(RedisQuotaLedgers.class);
     private static final Duration DAY_KEY_TTL = Duration.ofHours(50);
@@ -205,10 +209,13 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
 
     @Override
     public Mono<Void> share(String project, String model, QuotaMetric metric, long value, Instant until) {
-        return redis.call(commands -> commands.eval(QuotaScripts.SHARE_LEARNED, ScriptOutputType.INTEGER,
+        return Mono.defer(() -> redis.call(commands -> commands.eval(QuotaScripts.SHARE_LEARNED, ScriptOutputType.INTEGER,
                         new String[] { learnedKey() }, SharedLearnedLimits.field(project, model, metric),
-                        Long.toString(value), Long.toString(until.toEpochMilli()), Long.toString(clock.millis())))
+                        Long.toString(value), Long.toString(until.toEpochMilli()), Long.toString(clock.millis()))))
                 .then()
+                // Off the request path: a limit learned while Redis hiccups (or while this connection is still being
+                // made) is shared once it answers, rather than kept by this replica alone.
+                .retryWhen(Retry.fixedDelay(SHARE_RETRIES, SHARE_RETRY_DELAY))
                 .onErrorResume(unavailable -> Mono.empty());
     }
 
