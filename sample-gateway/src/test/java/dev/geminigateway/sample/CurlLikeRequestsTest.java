@@ -114,7 +114,9 @@ class CurlLikeRequestsTest extends DemoGatewayTest {
         List<List<String>> commands = CurlLine.parseAll(
                 DemoWelcome.text(gatewayUrl(), simulator.baseUrl(), TOKEN, DemoWelcome.ADMIN_TOKEN));
         assertThat(commands).hasSizeGreaterThanOrEqualTo(7);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // curl speaks HTTP/1.1 to an http:// address (no h2c upgrade, which the JDK client would otherwise attempt)
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
         for (List<String> command : commands) {
             HttpResponse<String> response = http.send(CurlLine.toRequest(command), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(String.join(" ", command)).isEqualTo(HttpStatus.OK.value());
