@@ -11,6 +11,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
@@ -18,7 +19,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The response of a request that creates, updates or deletes a resource. On a success it records the owner:
- * from the answer's first {@value #MAX_SCAN} bytes, copied as they pass (the body itself flows on untouched), and
+ * from the answer's first {@value #MAX_SCAN} bytes, read before the answer is passed on unchanged, and
  * from a resumable upload's {@code X-Goog-Upload-URL}, which it also points back at the gateway (same path and
  * upload id) so the client's next request comes through here, to a key of the same project.
  */
@@ -65,8 +66,14 @@ final class OwnerCapturingResponse extends ServerHttpResponseDecorator {
         if (action == ResourceOwnerCaptureFilter.Action.UPLOAD) {
             redirectUpload(project);
         }
-        Scan scan = new Scan();
-        return super.writeWith(Flux.from(body).doOnNext(scan::copy).doOnComplete(() -> remember(scan, project)));
+        // The owner is recorded before the first byte goes out: a client that names the resource in its very next
+        // request must find it known. These answers are small resource descriptions, so holding them is cheap.
+        return super.writeWith(Flux.from(body).collectList().flatMapMany(buffers -> {
+            Scan scan = new Scan();
+            buffers.forEach(scan::copy);
+            remember(scan, project);
+            return Flux.fromIterable(buffers);
+        }).doOnDiscard(DataBuffer.class, DataBufferUtils::release));
     }
 
     /** A resumable start: the session belongs to this project, and the client continues at the gateway. */
