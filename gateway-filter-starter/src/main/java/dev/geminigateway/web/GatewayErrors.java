@@ -35,6 +35,11 @@ public final class GatewayErrors {
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         byte[] body = JSON.writeValueAsBytes(body(surface, status, message, openAiType));
         response.getHeaders().setContentLength(body.length);
+        if (RequestBodyCache.unread(exchange)) {
+            // Refused before its body was read: the rest of that body is still on the wire, so the connection
+            // closes after this answer rather than leave the client's next request behind bytes nobody reads.
+            response.getHeaders().setConnection("close");
+        }
         DataBuffer buffer = response.bufferFactory().wrap(body);
         return response.writeWith(Mono.just(buffer));
     }

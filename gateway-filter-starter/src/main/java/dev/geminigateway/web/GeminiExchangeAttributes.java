@@ -7,6 +7,8 @@ public final class GeminiExchangeAttributes {
 
     /** {@code byte[]}: the request body, read once with a byte cap and replayed on every attempt. */
     public static final String REQUEST_BODY = PREFIX + "requestBody";
+    /** {@code Boolean}: the request body was read to its end (it stays set once the cached copy is released). */
+    public static final String REQUEST_BODY_READ = PREFIX + "requestBodyRead";
     /** {@link Surface}: the surface the client called, decided before any path rewrite. */
     public static final String SURFACE = PREFIX + "surface";
     /** {@code String}: the model the request names, without a {@code models/} prefix. */

@@ -41,7 +41,17 @@ public final class RequestBodyCache {
                 .reduce(new ByteArrayOutputStream(), (out, buffer) -> append(out, buffer, maxBytes))
                 .map(ByteArrayOutputStream::toByteArray)
                 .defaultIfEmpty(EMPTY)
-                .doOnNext(body -> exchange.getAttributes().put(GeminiExchangeAttributes.REQUEST_BODY, body));
+                .doOnNext(body -> {
+                    exchange.getAttributes().put(GeminiExchangeAttributes.REQUEST_BODY, body);
+                    exchange.getAttributes().put(GeminiExchangeAttributes.REQUEST_BODY_READ, Boolean.TRUE);
+                });
+    }
+
+    /** Whether the request announced a body that no filter has read to its end (it was refused before, or too large). */
+    public static boolean unread(ServerWebExchange exchange) {
+        HttpHeaders headers = exchange.getRequest().getHeaders();
+        boolean announced = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+        return announced && exchange.getAttribute(GeminiExchangeAttributes.REQUEST_BODY_READ) == null;
     }
 
     private static ByteArrayOutputStream append(ByteArrayOutputStream out, DataBuffer buffer, long maxBytes) {

@@ -18,6 +18,7 @@ final class RawHttpConnection implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private boolean answerCloses;
 
     RawHttpConnection(int port, int readTimeoutMillis) throws IOException {
         socket = new Socket("127.0.0.1", port);
@@ -44,12 +45,14 @@ final class RawHttpConnection implements AutoCloseable {
         String status = readLine();
         long length = 0;
         boolean chunked = false;
+        answerCloses = false;
         for (String line = readLine(); !line.isEmpty(); line = readLine()) {
             String lower = line.toLowerCase(Locale.ROOT);
             if (lower.startsWith("content-length:")) {
                 length = Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
             }
             chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+            answerCloses |= lower.startsWith("connection:") && lower.contains("close");
         }
         if (chunked) {
             for (long chunk = Long.parseLong(readLine().strip(), 16); chunk > 0;
@@ -63,6 +66,24 @@ final class RawHttpConnection implements AutoCloseable {
             in.skipNBytes(length);
         }
         return Integer.parseInt(status.split(" ")[1]);
+    }
+
+    /** Whether the last answer said {@code Connection: close}. */
+    boolean answerClosesConnection() {
+        return answerCloses;
+    }
+
+    /**
+     * Whether the gateway closed the connection after its last answer: end of stream (or a reset, as a server closing
+     * with unread bytes may send) before the read timeout, rather than a connection left open.
+     */
+    boolean closedByGateway() throws IOException {
+        try {
+            return in.read() < 0;
+        }
+        catch (java.net.SocketException reset) {
+            return true;
+        }
     }
 
     private String readLine() throws IOException {
