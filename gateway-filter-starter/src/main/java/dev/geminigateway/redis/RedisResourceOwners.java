@@ -7,6 +7,7 @@ import java.time.Instant;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 import dev.geminigateway.affinity.LocalResourceOwners;
 import dev.geminigateway.affinity.ResourceOwners;
@@ -17,11 +18,18 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * Owners shared by every replica: one Redis string per resource, {@code {<prefix>}:owner:<name>} = "{@code <expiry
  * millis> <project>}", expiring with the resource (the hash tag of the key-state store, so a cluster keeps the pool's
  * keys together). A local bounded map answers first and keeps what this replica learned; a miss asks Redis, within
- * the command timeout. A slow or dead Redis makes a miss "unknown" and a write local only: never an error.
+ * the command timeout. A slow or dead Redis makes a miss "unknown" and a write local only (after two retries in the
+ * background): never an error.
  */
 public final class RedisResourceOwners implements ResourceOwners {
 
     private static final Log log = LogFactory.getLog(RedisResourceOwners.class);
+
+    /**
+     * Writes run after the answer, so a slow moment of Redis (a connection still opening, a busy server) may cost
+     * them a retry but never a client's time: without one, another replica would not learn the owner.
+     */
+    private static final Retry BACKGROUND_RETRIES = Retry.backoff(2, Duration.ofMillis(100));
 
     private final ReactiveStringRedisTemplate redis;
     private final LocalResourceOwners local;
@@ -62,13 +70,14 @@ public final class RedisResourceOwners implements ResourceOwners {
         }
         redis.opsForValue().set(schema.owner(name), expiresAt.toEpochMilli() + " " + project, ttl)
                 .timeout(timeout)
+                .retryWhen(BACKGROUND_RETRIES)
                 .subscribe(ok -> { }, e -> log.warn("Could not share the owner of " + name + " through Redis: " + e));
     }
 
     @Override
     public void forget(String name) {
         local.forget(name);
-        redis.delete(schema.owner(name)).timeout(timeout)
+        redis.delete(schema.owner(name)).timeout(timeout).retryWhen(BACKGROUND_RETRIES)
                 .subscribe(n -> { }, e -> log.debug("Could not forget the owner of " + name + " in Redis: " + e));
     }
 
