@@ -3,7 +3,6 @@ package dev.geminigateway.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -35,13 +34,15 @@ public final class GatewayErrors {
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         byte[] body = JSON.writeValueAsBytes(body(surface, status, message, openAiType));
         response.getHeaders().setContentLength(body.length);
-        if (RequestBodyCache.unread(exchange)) {
-            // Refused before its body was read: the rest of that body is still on the wire, so the connection
-            // closes after this answer rather than leave the client's next request behind bytes nobody reads.
-            response.getHeaders().setConnection("close");
+        if (!UnreadBody.pending(exchange)) {
+            return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
         }
-        DataBuffer buffer = response.bufferFactory().wrap(body);
-        return response.writeWith(Mono.just(buffer));
+        return UnreadBody.discard(exchange).flatMap(keepAlive -> {
+            if (!keepAlive) {
+                response.getHeaders().setConnection("close");
+            }
+            return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+        });
     }
 
     public static Surface surfaceOf(ServerWebExchange exchange) {
@@ -73,6 +74,7 @@ public final class GatewayErrors {
             case 403 -> "PERMISSION_DENIED";
             case 404 -> "NOT_FOUND";
             case 405 -> "UNIMPLEMENTED";
+            case 408 -> "DEADLINE_EXCEEDED";
             case 409 -> "ABORTED";
             case 429 -> "RESOURCE_EXHAUSTED";
             case 499 -> "CANCELLED";

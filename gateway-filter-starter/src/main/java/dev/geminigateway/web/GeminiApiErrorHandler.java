@@ -65,6 +65,7 @@ public class GeminiApiErrorHandler implements ErrorWebExceptionHandler, Ordered 
             case 400 -> "The request could not be read";
             case 404 -> "No API route matches this path";
             case 405 -> "This method is not supported on this path";
+            case 408 -> "The request body did not arrive in time";
             case 413 -> "The request body is too large";
             case 415 -> "This content type is not supported";
             case 504 -> "Gemini did not answer in time";

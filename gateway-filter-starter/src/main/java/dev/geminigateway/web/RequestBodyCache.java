@@ -1,14 +1,17 @@
 package dev.geminigateway.web;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 import reactor.core.publisher.Flux;
@@ -23,6 +26,9 @@ import reactor.core.publisher.Mono;
 public final class RequestBodyCache {
 
     private static final byte[] EMPTY = new byte[0];
+
+    /** A body still arriving after this long is refused (408): a stalled client must not hold a request open. */
+    static final Duration BODY_DEADLINE = Duration.ofSeconds(120);
 
     private RequestBodyCache() {
     }
@@ -39,19 +45,14 @@ public final class RequestBodyCache {
         }
         return exchange.getRequest().getBody()
                 .reduce(new ByteArrayOutputStream(), (out, buffer) -> append(out, buffer, maxBytes))
+                .timeout(BODY_DEADLINE, Mono.error(() -> new ResponseStatusException(HttpStatus.REQUEST_TIMEOUT,
+                        "the request body did not arrive in time")))
                 .map(ByteArrayOutputStream::toByteArray)
                 .defaultIfEmpty(EMPTY)
                 .doOnNext(body -> {
                     exchange.getAttributes().put(GeminiExchangeAttributes.REQUEST_BODY, body);
                     exchange.getAttributes().put(GeminiExchangeAttributes.REQUEST_BODY_READ, Boolean.TRUE);
                 });
-    }
-
-    /** Whether the request announced a body that no filter has read to its end (it was refused before, or too large). */
-    public static boolean unread(ServerWebExchange exchange) {
-        HttpHeaders headers = exchange.getRequest().getHeaders();
-        boolean announced = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
-        return announced && exchange.getAttribute(GeminiExchangeAttributes.REQUEST_BODY_READ) == null;
     }
 
     private static ByteArrayOutputStream append(ByteArrayOutputStream out, DataBuffer buffer, long maxBytes) {

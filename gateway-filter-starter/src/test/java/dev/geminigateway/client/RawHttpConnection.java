@@ -73,19 +73,6 @@ final class RawHttpConnection implements AutoCloseable {
         return answerCloses;
     }
 
-    /**
-     * Whether the gateway closed the connection after its last answer: end of stream (or a reset, as a server closing
-     * with unread bytes may send) before the read timeout, rather than a connection left open.
-     */
-    boolean closedByGateway() throws IOException {
-        try {
-            return in.read() < 0;
-        }
-        catch (java.net.SocketException reset) {
-            return true;
-        }
-    }
-
     private String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = in.read(); b != '\n'; b = in.read()) {
