@@ -85,7 +85,9 @@ public class KeyHealthRecorder {
                             quarantine(key, clock.instant(), outcome.reason() + "; its models listing was refused too");
                         }
                     });
-            case MINUTE_QUOTA, TOKEN_QUOTA, DAY_QUOTA, MODEL_UNAVAILABLE -> coolProject(attempt, outcome);
+            case MINUTE_QUOTA, TOKEN_QUOTA, DAY_QUOTA, MODEL_UNAVAILABLE, BILLING_EXHAUSTED -> coolProject(attempt, outcome);
+            case EGRESS_LOCATION -> log.warn("Gemini refused the location of group " + attempt.group()
+                    + "'s egress (\"User location is not supported\"): check its egress proxy; no key is blamed");
             case SERVER_ERROR, TRANSPORT -> {
                 double before = Double.longBitsToDouble(successRate.get(attempt.group(), attempt.model())
                         .getAndUpdate(bits -> Double.doubleToLongBits(Double.longBitsToDouble(bits) * (1 - ALPHA))));
@@ -107,8 +109,9 @@ public class KeyHealthRecorder {
     private void coolProject(AttemptRecord attempt, UpstreamOutcome outcome) {
         ApiKey key = attempt.key();
         Instant until = outcome.coolUntil().plus(jitter());
-        store.coolDown(new Cooldown(key.project(), attempt.model(), until, outcome.reason()));
-        log.info("Project " + key.project() + " cooling for " + attempt.model() + " until " + until + ": "
+        String model = outcome.kind().coversAllModels() ? Cooldown.ALL_MODELS : attempt.model();
+        store.coolDown(new Cooldown(key.project(), model, until, outcome.reason()));
+        log.info("Project " + key.project() + " cooling for " + model + " until " + until + ": "
                 + outcome.reason());
     }
 

@@ -17,6 +17,11 @@ import dev.geminigateway.web.Surface;
 /**
  * Re-checks quarantined keys rarely and cheaply: one {@code GET /v1beta/models?pageSize=1} per key per interval,
  * which costs no generation quota. A key that answers 200 returns to rotation; disabled keys are left alone.
+ * <p>
+ * A listing proves nothing for a key refused only on generation: {@code API_KEY_SERVICE_BLOCKED} names one method
+ * (the key's API restrictions exclude it, and it still lists models) and {@code BILLING_DISABLED} refuses what
+ * costs money. Probing those with a generation call would spend quota and money on every probe, so they are not
+ * probed at all: they stay out until an operator resets them, instead of flapping back into rotation.
  */
 public class KeyProber {
 
@@ -41,7 +46,8 @@ public class KeyProber {
     /** Probes every quarantined key once; completes with the number that came back. */
     public Mono<Long> probeQuarantined() {
         return Flux.fromIterable(registry.allKeys())
-                .filter(key -> store.state(key.id()) instanceof KeyState.Quarantined)
+                .filter(key -> store.state(key.id()) instanceof KeyState.Quarantined quarantined
+                        && listingCanClear(quarantined))
                 .flatMap(key -> probe(key).filter(ok -> ok).map(ok -> key), 4)
                 // Only a key still quarantined comes back: one an operator disabled meanwhile stays disabled.
                 .filter(key -> store.state(key.id()) instanceof KeyState.Quarantined)
@@ -51,6 +57,12 @@ public class KeyProber {
                     log.info("Key " + key.id() + " passed its probe and is back in rotation");
                 })
                 .count();
+    }
+
+    /** Whether a models listing that succeeds shows the key is usable again (see the class comment). */
+    public static boolean listingCanClear(KeyState.Quarantined quarantined) {
+        String reason = quarantined.reason() == null ? "" : quarantined.reason();
+        return !(reason.startsWith("API_KEY_SERVICE_BLOCKED") || reason.startsWith("BILLING_DISABLED"));
     }
 
     /** One cheap authenticated call with this key: true when Gemini accepts it. */

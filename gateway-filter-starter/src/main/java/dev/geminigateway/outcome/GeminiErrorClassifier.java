@@ -21,6 +21,11 @@ public class GeminiErrorClassifier {
     static final Duration DEFAULT_MINUTE_COOLDOWN = Duration.ofSeconds(60);
     /** A project whose model has quotaValue "0" is not asked again for that model for this long. */
     static final Duration MODEL_UNAVAILABLE_COOLDOWN = Duration.ofHours(6);
+    /**
+     * A project whose prepaid credits are used up rests this long, every model: an operator tops it up and clears
+     * the cooldown (admin endpoint), or the next request after it finds out whether the money came.
+     */
+    static final Duration BILLING_COOLDOWN = Duration.ofHours(1);
 
     private final JsonMapper json;
     private final Clock clock;
@@ -44,6 +49,9 @@ public class GeminiErrorClassifier {
             if (KeyEvidence.namesResource(message)) {
                 return UpstreamOutcome.of(OutcomeKind.RESOURCE_DENIED, status, "resource denied or not found");
             }
+        }
+        if (status == 400 && message.toLowerCase(Locale.ROOT).contains("user location is not supported")) {
+            return UpstreamOutcome.of(OutcomeKind.EGRESS_LOCATION, status, "egress location not supported by Gemini");
         }
         return switch (status) {
             case 400 -> UpstreamOutcome.of(OutcomeKind.CLIENT_ERROR, status, reasonOrStatus(error, "bad request"));
@@ -77,14 +85,25 @@ public class GeminiErrorClassifier {
                 }
             }
         }
+        String text = message.toLowerCase(Locale.ROOT);
+        if (text.contains("prepayment credits are depleted")) {
+            return new UpstreamOutcome(OutcomeKind.BILLING_EXHAUSTED, status, now.plus(BILLING_COOLDOWN), -1, null,
+                    "prepaid credits depleted");
+        }
         if (violation == null && !legacyRateLimit) {
+            if (text.contains("exceeded your current quota")) {
+                // The project's own quota, but no limit named: rest the project for the model as for a minute limit.
+                Duration wait = retryDelay != null ? retryDelay : parseRetryFromMessage(message);
+                return new UpstreamOutcome(OutcomeKind.MINUTE_QUOTA, status,
+                        now.plus(wait != null ? wait : DEFAULT_MINUTE_COOLDOWN), -1, null, "quota exceeded, no limit named");
+            }
             // No QuotaFailure: shared capacity or throttling, not this project's quota.
             return new UpstreamOutcome(OutcomeKind.CAPACITY, status, null, -1, null,
                     message.isEmpty() ? "resource exhausted" : "capacity: " + truncate(message));
         }
         String quotaId = violation == null ? "" : violation.path("quotaId").asString("");
         long limit = parseLimit(violation);
-        if (limit == 0) {
+        if (limit == 0 || anyLimitZero(error)) {
             return new UpstreamOutcome(OutcomeKind.MODEL_UNAVAILABLE, status, now.plus(MODEL_UNAVAILABLE_COOLDOWN), 0,
                     quotaId, "model not available on this tier (quotaValue 0)");
         }
@@ -110,6 +129,18 @@ public class GeminiErrorClassifier {
             }
         }
         return picked;
+    }
+
+    /** A limit of 0 in any violation means no request of this model can ever pass on this tier. */
+    private static boolean anyLimitZero(JsonNode error) {
+        for (JsonNode detail : error.path("details")) {
+            for (JsonNode v : detail.path("violations")) {
+                if (parseLimit(v) == 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static long parseLimit(JsonNode violation) {

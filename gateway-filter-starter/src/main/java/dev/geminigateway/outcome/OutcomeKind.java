@@ -34,10 +34,22 @@ public enum OutcomeKind {
     TOKEN_QUOTA(true, false),
     /** 429 with quotaValue "0": the model is not on this project's tier; retrying will never help. */
     MODEL_UNAVAILABLE(true, false),
+    /**
+     * 429 "Your prepayment credits are depleted": the project's prepaid balance is used up. Every key and model of
+     * the project fails until someone pays, so the whole project rests for a long time (not a short back-off, and
+     * no key is quarantined: the keys are fine and come back with the money).
+     */
+    BILLING_EXHAUSTED(true, false),
     /** 429 without details: shared capacity or IP-level throttling, not the key's own quota. */
     CAPACITY(true, false),
-    /** Other 4xx: the request itself is wrong (or a region precondition); every key would answer the same. */
+    /** Other 4xx: the request itself is wrong; every key would answer the same. */
     CLIENT_ERROR(false, false),
+    /**
+     * 400 FAILED_PRECONDITION "User location is not supported": Gemini judges the address the call came from, so it
+     * is the egress's problem (the group's proxy or the gateway's network), not the key's. Every key of the group
+     * leaves through the same egress, so it is returned as is, and no key changes state.
+     */
+    EGRESS_LOCATION(false, false),
     /** 5xx: upstream or model trouble, rarely the key's. */
     SERVER_ERROR(true, false),
     /** Connect error, reset, timeout before any response. */
@@ -76,8 +88,16 @@ public enum OutcomeKind {
         return isQuota() || this == PROJECT_DISABLED;
     }
 
+    /** A 429 about the project's budget: its cooldown ({@code coolUntil}) covers the project for the model, or for
+     * every model when {@link #coversAllModels()}. */
     public boolean isQuota() {
-        return this == MINUTE_QUOTA || this == DAY_QUOTA || this == TOKEN_QUOTA || this == MODEL_UNAVAILABLE;
+        return this == MINUTE_QUOTA || this == DAY_QUOTA || this == TOKEN_QUOTA || this == MODEL_UNAVAILABLE
+                || this == BILLING_EXHAUSTED;
+    }
+
+    /** The project's cooldown covers every model, not only the one asked for. */
+    public boolean coversAllModels() {
+        return this == BILLING_EXHAUSTED;
     }
 
     /** 5xx and transport failures (retried with backoff and within the retry budget), and egress proxy failures. */

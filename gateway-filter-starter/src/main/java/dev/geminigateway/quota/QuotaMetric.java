@@ -27,13 +27,17 @@ public enum QuotaMetric {
     /**
      * The limit a 429's {@code QuotaFailure.quotaId} names, e.g. {@code GenerateRequestsPerDayPerProjectPerModel-FreeTier}
      * (RPD) or {@code GenerateContentInputTokensPerModelPerMinute-FreeTier} (TPM). Paid-tier ids are expected to be the
-     * same names without the suffix (unverified, ARCHITECTURE.md §8.2); both match.
+     * same names without the suffix or with {@code -PaidTier2}/{@code -PaidTier3} (unverified, ARCHITECTURE.md §8.2); all
+     * match, as do the {@code EmbedContent…} ids of embedding models.
      */
     public static Optional<QuotaMetric> fromQuotaId(String quotaId) {
         if (quotaId == null || quotaId.isBlank()) {
             return Optional.empty();
         }
         String id = quotaId.toLowerCase(Locale.ROOT);
+        if (id.contains("token") && id.contains("perday")) {
+            return Optional.empty(); // tokens per day: a limit the ledgers do not keep, and not a request count
+        }
         if (id.contains("perday")) {
             return Optional.of(RPD);
         }

@@ -142,7 +142,7 @@ public class QuotaScheduler {
             case SUCCESS, CLIENT_ERROR, RESOURCE_DENIED, KEY_SUSPECT, SERVER_ERROR -> true;
             case TRANSPORT -> !(error instanceof ConnectException || (error != null && error.getCause() instanceof ConnectException));
             case MINUTE_QUOTA, DAY_QUOTA, TOKEN_QUOTA, MODEL_UNAVAILABLE, CAPACITY, KEY_INVALID, KEY_FORBIDDEN,
-                    PROJECT_DISABLED, EGRESS_PROXY -> false;
+                    PROJECT_DISABLED, EGRESS_PROXY, EGRESS_LOCATION, BILLING_EXHAUSTED -> false;
         };
     }
 

@@ -16,7 +16,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <ul>
  * <li>{@value #RATIO} (tag {@code model}): real prompt tokens / estimated tokens, to show how good the estimate is;</li>
  * <li>{@value #ESTIMATED} (tags {@code model}, {@code kind=input}) and {@value #USED} (tags {@code model},
- * {@code kind=input|output}): token counters;</li>
+ * {@code kind=input|output|cached}): token counters, as Gemini bills: input is the whole prompt (cached tokens
+ * included, and also counted apart as {@code cached}), output includes thoughts;</li>
  * <li>and it feeds {@link TokenCalibration}, which TokenLimit applies on routes with {@code autoCalibrate}.</li>
  * </ul>
  * The {@code model} tag is bounded: only models the gateway knows (configured or in Gemini's catalogue, see
@@ -70,7 +71,10 @@ public class TokenUsageRecorder implements UsageListener {
     /** Records metrics and feeds the calibration (which learns from the estimate before any factor). */
     public void record(String model, TokenEstimate estimate, Usage usage) {
         record(model, estimate.totalTokens(), usage);
-        calibration.observe(model, estimate.uncalibratedTokens(), usage.promptTokens());
+        if (usage.cachedTokens() == 0) {
+            // A cached prompt (an explicit cachedContent the body only names) is no measure of the estimate.
+            calibration.observe(model, estimate.uncalibratedTokens(), usage.promptTokens());
+        }
     }
 
     /**
@@ -81,11 +85,16 @@ public class TokenUsageRecorder implements UsageListener {
     public void record(String model, long estimatedTokens, Usage usage) {
         String tag = modelTag(model);
         if (estimatedTokens > 0) {
-            ratios.get(tag).record((double) usage.promptTokens() / estimatedTokens);
+            if (usage.cachedTokens() == 0) {
+                ratios.get(tag).record((double) usage.promptTokens() / estimatedTokens);
+            }
             counter(ESTIMATED, tag, "input").increment(estimatedTokens);
         }
         counter(USED, tag, "input").increment(usage.promptTokens());
         counter(USED, tag, "output").increment(usage.outputTokens());
+        if (usage.cachedTokens() > 0) {
+            counter(USED, tag, "cached").increment(usage.cachedTokens());
+        }
     }
 
     private Counter counter(String name, String model, String kind) {

@@ -97,25 +97,27 @@ public final class UsageExtractor {
         }
         JsonNode metadata = JsonNodes.field(response, "usageMetadata", "usage_metadata");
         if (metadata.isObject()) {
+            // promptTokenCount already holds the cached tokens; thoughts are output (an answer may have only thoughts)
             long prompt = number(metadata, "promptTokenCount");
             long output = number(metadata, "candidatesTokenCount") + number(metadata, "thoughtsTokenCount");
             long total = metadata.has("totalTokenCount") ? number(metadata, "totalTokenCount") : prompt + output;
-            return Optional.of(new Usage(prompt, output, Math.max(total, prompt)));
+            long cached = Math.min(prompt, number(metadata, "cachedContentTokenCount"));
+            return Optional.of(new Usage(prompt, output, Math.max(total, prompt), cached));
         }
         JsonNode usage = response.path("usage");
         if (usage.isObject() && usage.has("prompt_tokens")) {
             long prompt = number(usage, "prompt_tokens");
             long total = usage.has("total_tokens") ? number(usage, "total_tokens") : -1;
-            // compat's completion_tokens may or may not include thinking (unverified): fall back to total - prompt
-            long output = usage.has("completion_tokens") ? number(usage, "completion_tokens")
-                    : Math.max(0, total - prompt);
-            return Optional.of(new Usage(prompt, output, total >= 0 ? Math.max(total, prompt) : prompt + output));
+            // compat's completion_tokens may or may not include thinking (unverified): total - prompt counts it either way
+            long output = Math.max(number(usage, "completion_tokens"), Math.max(0, total - prompt));
+            long cached = Math.min(prompt, number(usage.path("prompt_tokens_details"), "cached_tokens"));
+            return Optional.of(new Usage(prompt, output, total >= 0 ? Math.max(total, prompt) : prompt + output, cached));
         }
         return Optional.empty();
     }
 
     private static long number(JsonNode node, String field) {
-        JsonNode value = node.get(field);
+        JsonNode value = node.isObject() ? node.get(field) : null;
         return value != null && value.canConvertToLong() ? Math.max(0, value.asLong()) : 0;
     }
 }

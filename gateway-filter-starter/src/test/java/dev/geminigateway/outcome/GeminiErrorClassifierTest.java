@@ -60,8 +60,13 @@ class GeminiErrorClassifierTest {
                 {"error":{"code":400,"message":"Invalid JSON payload received. Unknown name \\"frequency_penalty\\": Cannot find field.","status":"INVALID_ARGUMENT"}}""");
         assertThat(outcome.kind()).isEqualTo(OutcomeKind.CLIENT_ERROR);
         assertThat(outcome.kind().retryable()).isFalse();
+        UpstreamOutcome location = classify(400, """
+                {"error":{"code":400,"message":"User location is not supported for the API use.","status":"FAILED_PRECONDITION"}}""");
+        assertThat(location.kind()).isEqualTo(OutcomeKind.EGRESS_LOCATION);
+        assertThat(location.kind().retryable()).isFalse();
+        assertThat(location.kind().quarantines()).isFalse();
         assertThat(classify(400, """
-                {"error":{"code":400,"message":"User location is not supported","status":"FAILED_PRECONDITION"}}""").kind())
+                {"error":{"code":400,"message":"The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}}""").kind())
                 .isEqualTo(OutcomeKind.CLIENT_ERROR);
         assertThat(classify(404, "{\"error\":{\"code\":404,\"status\":\"NOT_FOUND\"}}").kind())
                 .isEqualTo(OutcomeKind.CLIENT_ERROR);
@@ -162,5 +167,38 @@ class GeminiErrorClassifierTest {
         assertThat(classify(401, """
                 {"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}""").kind())
                 .isEqualTo(OutcomeKind.CLIENT_ERROR);
+    }
+
+    @Test
+    void prepaidCreditsRestTheWholeProjectAndQuotaWithoutDetailsIsTheProjects() {
+        UpstreamOutcome credits = classify(429, """
+                {"error":{"code":429,"message":"Your prepayment credits are depleted. Please go to AI Studio at https://ai.studio/projects to manage your project and billing.","status":"RESOURCE_EXHAUSTED"}}""");
+        assertThat(credits.kind()).isEqualTo(OutcomeKind.BILLING_EXHAUSTED);
+        assertThat(credits.kind().coversAllModels()).isTrue();
+        assertThat(credits.kind().quarantines()).isFalse();
+        assertThat(credits.kind().skipsProject()).isTrue();
+        assertThat(credits.coolingFor(NOW)).isGreaterThan(java.time.Duration.ofMinutes(50));
+        UpstreamOutcome noDetails = classify(429, """
+                {"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details.","status":"RESOURCE_EXHAUSTED"}}""");
+        assertThat(noDetails.kind()).isEqualTo(OutcomeKind.MINUTE_QUOTA);
+        assertThat(noDetails.learnedLimit()).isEqualTo(-1);
+    }
+
+    @Test
+    void aDayIdWithAShortRetryDelayAndNoValueIsStillADayAndAnyZeroLimitMeansUnavailable() {
+        UpstreamOutcome day = classify(429, """
+                {"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[
+                 {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[
+                  {"quotaId":"GenerateRequestsPerMinutePerProjectPerModel-PaidTier2"},
+                  {"quotaId":"GenerateRequestsPerDayPerProjectPerModel-PaidTier2"}]},
+                 {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"5s"}]}}""");
+        assertThat(day.kind()).isEqualTo(OutcomeKind.DAY_QUOTA);
+        assertThat(day.coolingFor(NOW)).isGreaterThan(java.time.Duration.ofSeconds(5));
+        UpstreamOutcome zero = classify(429, """
+                {"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[
+                 {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[
+                  {"quotaId":"GenerateRequestsPerDayPerProjectPerModel","quotaValue":"100"},
+                  {"quotaId":"GenerateContentInputTokensPerModelPerMinute","quotaValue":"0"}]}]}}""");
+        assertThat(zero.kind()).isEqualTo(OutcomeKind.MODEL_UNAVAILABLE);
     }
 }

@@ -21,7 +21,14 @@ class UsageExtractorTest {
         String body = "{\"candidates\":[],\"usageMetadata\":{\"cachedContentTokenCount\":901,\"candidatesTokenCount\":432,"
                 + "\"promptTokenCount\":1844,\"thoughtsTokenCount\":91,\"toolUsePromptTokenCount\":1934,"
                 + "\"totalTokenCount\":4301}}";
-        assertThat(extract(body)).contains(new Usage(1844, 523, 4301));
+        // thoughts are output; the cached 901 are part of the prompt and reported apart
+        assertThat(extract(body)).contains(new Usage(1844, 523, 4301, 901));
+    }
+
+    @Test
+    void openAiOutputIsTotalMinusPromptWhenCompletionLeavesThoughtsOut() {
+        assertThat(extract("{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":79,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4}}}")).contains(new Usage(10, 69, 79, 4));
     }
 
     @Test

@@ -107,6 +107,14 @@ public final class GeminiSimulator implements AutoCloseable {
         return this;
     }
 
+    /** A smaller {@code inputTokenLimit} for a model (longer prompts get Gemini's 400), until {@link #reset()}. */
+    public GeminiSimulator setInputTokenLimit(String model, int inputTokenLimit) {
+        if (!state.catalog().setInputTokenLimit(model, inputTokenLimit)) {
+            throw new IllegalArgumentException("unknown model: " + model);
+        }
+        return this;
+    }
+
     /** Simulated seconds per real second (60: a quota minute lasts one real second). */
     public GeminiSimulator setTimeScale(double simulatedSecondsPerRealSecond) {
         state.clock().setScale(simulatedSecondsPerRealSecond);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import dev.geminigateway.simulator.Fault;
 import dev.geminigateway.simulator.RecordedRequest;
 import dev.geminigateway.simulator.resources.ResourceAccess;
+import dev.geminigateway.simulator.resources.ResourceBook;
 import dev.geminigateway.simulator.state.FaultPlan;
 import dev.geminigateway.simulator.state.KeyRegistry;
 import dev.geminigateway.simulator.state.QuotaViolation;
@@ -20,6 +21,8 @@ import dev.geminigateway.simulator.wire.ApiError;
 import dev.geminigateway.simulator.wire.GeminiErrors;
 import dev.geminigateway.simulator.wire.Json;
 import dev.geminigateway.simulator.wire.ModelCatalog;
+import dev.geminigateway.simulator.wire.PermissionErrors;
+import dev.geminigateway.simulator.wire.RequestErrors;
 import dev.geminigateway.simulator.wire.TokenRule;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
@@ -27,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The simulated Gemini API. Each request goes through: route → credential → key status → body → model →
@@ -102,13 +106,14 @@ public final class ApiHandler {
             if (call.json == null || !call.json.isObject()) {
                 return error(call, GeminiErrors.malformedJson());
             }
-            ApiError invalid = validateBody(call);
+            ApiError invalid = RequestChecks.body(call);
             if (invalid == null) {
                 invalid = ResourceAccess.check(call.json, call.project, state.resources(), state.clock().now());
             }
             if (invalid != null) {
                 return error(call, invalid);
             }
+            call.cachedTokens = cachedTokens(call);
         }
         ModelCatalog.Model model = null;
         if (call.model != null) {
@@ -121,12 +126,17 @@ public final class ApiHandler {
                         op.method != null ? op.method : "generateContent"));
             }
         }
-        FaultPlan faults = state.faults().plan(call.credential, call.model, call.streaming());
+        if (call.json != null) {
+            call.inputTokens = TokenRule.countRequest(call.json) + call.cachedTokens;
+            // a prompt longer than the model takes is the request's fault, whatever the key (checked before quota)
+            if (model != null && route.operation().metered && !route.operation().embedding()
+                    && call.inputTokens > model.inputTokenLimit()) {
+                return error(call, RequestErrors.inputTooLong(call.inputTokens, model.inputTokenLimit()));
+            }
+        }
+        FaultPlan faults = state.faults().plan(call.credential, call.project, call.model, call.streaming());
         if (faults.terminal() != null) {
             return new Outcome(faultReply(call, faults.terminal()), faults.latency());
-        }
-        if (call.json != null) {
-            call.inputTokens = TokenRule.countRequest(call.json);
         }
         if (route.operation().metered) {
             List<QuotaViolation> violations = state.quotas().tryAcquire(call.project, call.model, call.inputTokens,
@@ -137,20 +147,20 @@ public final class ApiHandler {
                         route.operation().embedding(), real)), faults.latency());
             }
         }
-        return new Outcome(success(call, model, faults.midStream()), faults.latency());
+        return new Outcome(success(call, model, faults.midStream(), faults.shape()), faults.latency());
     }
 
-    private Reply success(Call call, ModelCatalog.Model model, Fault midStream) {
+    private Reply success(Call call, ModelCatalog.Model model, Fault midStream, Fault shape) {
         return switch (call.route.operation()) {
             case LIST_MODELS -> call.surface() == Surface.OPENAI ? openAiApi.listModels() : nativeApi.listModels(call);
             case GET_MODEL -> call.surface() == Surface.OPENAI ? openAiApi.getModel(model) : nativeApi.getModel(model);
             case COUNT_TOKENS -> nativeApi.countTokens(call);
-            case GENERATE -> nativeApi.generate(call);
-            case STREAM -> nativeApi.stream(call, streamSettings(call), midStream);
+            case GENERATE -> nativeApi.generate(call, model, shape);
+            case STREAM -> nativeApi.stream(call, model, streamSettings(call), midStream, shape);
             case EMBED -> nativeApi.embed(call, GENERATE_EMBEDDING_DIMENSIONS);
             case BATCH_EMBED -> nativeApi.batchEmbed(call, GENERATE_EMBEDDING_DIMENSIONS);
-            case CHAT -> call.streaming() ? openAiApi.chatStream(call, streamSettings(call), midStream)
-                    : openAiApi.chat(call);
+            case CHAT -> call.streaming() ? openAiApi.chatStream(call, model, streamSettings(call), midStream, shape)
+                    : openAiApi.chat(call, model, shape);
             case EMBEDDINGS -> openAiApi.embeddings(call, GENERATE_EMBEDDING_DIMENSIONS);
         };
     }
@@ -174,55 +184,32 @@ public final class ApiHandler {
             case INVALID -> GeminiErrors.invalidKey();
             case LEAKED -> GeminiErrors.leakedKey();
             case SERVICE_DISABLED -> GeminiErrors.serviceDisabled(projectNumber(key.project()));
+            case SUSPENDED -> PermissionErrors.consumerSuspended(projectNumber(key.project()), call.credential);
+            case GENERATION_BLOCKED -> generationMethod(call) == null ? null
+                    : PermissionErrors.apiKeyServiceBlocked(projectNumber(key.project()), generationMethod(call));
         };
     }
 
-    private ApiError validateBody(Call call) {
-        switch (call.route.operation()) {
-            case CHAT, EMBEDDINGS -> {
-                String unknown = OpenAiApi.unknownField(call.json,
-                        call.route.operation() == Operation.CHAT ? OpenAiApi.CHAT_FIELDS : OpenAiApi.EMBEDDING_FIELDS);
-                if (unknown != null) {
-                    return GeminiErrors.unknownField(unknown);
-                }
-                String model = call.json.path("model").asString("");
-                if (model.isEmpty()) {
-                    return GeminiErrors.invalidArgument("model is not specified"); // [unverified] text
-                }
-                call.model = Route.bare(model);
-                if (call.route.operation() == Operation.CHAT && call.json.path("messages").isEmpty()) {
-                    return GeminiErrors.invalidArgument("messages is not specified"); // [unverified] text
-                }
-                if (call.route.operation() == Operation.EMBEDDINGS && call.json.path("input").isMissingNode()) {
-                    return GeminiErrors.invalidArgument("input is not specified"); // [unverified] text
-                }
-            }
-            case GENERATE, STREAM -> {
-                if (call.json.path("contents").isEmpty()) {
-                    return GeminiErrors.invalidArgument("* GenerateContentRequest.contents: contents is not specified\n");
-                }
-            }
-            case EMBED -> {
-                if (call.json.path("content").path("parts").isEmpty()) {
-                    return GeminiErrors.invalidArgument("* EmbedContentRequest.content: content is not specified\n");
-                }
-            }
-            case BATCH_EMBED -> {
-                if (call.json.path("requests").isEmpty()) {
-                    return GeminiErrors.invalidArgument(
-                            "* BatchEmbedContentsRequest.requests: requests is not specified\n");
-                }
-            }
-            case COUNT_TOKENS -> {
-                if (call.json.has("contents") && call.json.has("generateContentRequest")) {
-                    return GeminiErrors.invalidArgument(
-                            "GenerateContentRequest and Contents fields are mutually exclusive."); // [unverified]
-                }
-            }
-            default -> {
-            }
-        }
-        return null;
+    /** The GenerativeService method a generation call names in Gemini's refusals; null for other calls. */
+    private static String generationMethod(Call call) {
+        if (call.route == null) return null;
+        return switch (call.route.operation()) {
+            case GENERATE, CHAT -> "GenerateContent"; // the compat surface's method name is [unverified]
+            case STREAM -> "StreamGenerateContent";
+            case EMBED -> "EmbedContent";
+            case BATCH_EMBED, EMBEDDINGS -> "BatchEmbedContents";
+            default -> null;
+        };
+    }
+
+    /** Tokens of the explicit cached content the request names (its owner was checked already), else 0. */
+    private long cachedTokens(Call call) {
+        JsonNode named = call.json.has("cachedContent") ? call.json.get("cachedContent")
+                : call.json.path("cached_content");
+        if (!named.isString()) return 0;
+        ResourceBook.StoredCache cache = state.resources().cache(
+                ResourceAccess.lastSegment(named.asString(), "cachedContents/"), call.project, state.clock().now());
+        return cache == null ? 0 : cache.tokens();
     }
 
     private Reply faultReply(Call call, Fault fault) {

@@ -21,7 +21,10 @@ final class Call {
     String project;
     String model;
     JsonNode json;
+    /** Prompt tokens: the request's own plus those of an explicit cached content it names. */
     long inputTokens;
+    /** Tokens of the cached content the request names (part of {@link #inputTokens}). */
+    long cachedTokens;
 
     Call(String method, String path, String query, Map<String, List<String>> headers,
          Map<String, List<String>> params, byte[] body, Route route, String credential) {

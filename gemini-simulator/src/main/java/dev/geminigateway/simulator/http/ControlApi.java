@@ -12,7 +12,11 @@ import dev.geminigateway.simulator.Quota;
 import dev.geminigateway.simulator.RecordedRequest;
 import dev.geminigateway.simulator.state.SimulatorState;
 import dev.geminigateway.simulator.state.StreamSettings;
+import dev.geminigateway.simulator.wire.ApiError;
+import dev.geminigateway.simulator.wire.GeminiErrors;
 import dev.geminigateway.simulator.wire.Json;
+import dev.geminigateway.simulator.wire.QuotaShapes;
+import dev.geminigateway.simulator.wire.RequestErrors;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
@@ -137,14 +141,39 @@ public final class ControlApi {
             case "latency" -> Fault.latency(Duration.ofMillis(f.path("latencyMs").asLong(0)));
             case "mid_stream_error", "midstream" -> Fault.midStreamError(f.path("afterEvents").asInt(1))
                     .withStatus(f.path("status").asInt(503));
-            case "error" -> Fault.error(f.path("status").asInt(403), f.path("body").toString());
+            case "error" -> f.has("name") ? Fault.error(named(f.get("name").asString(), f))
+                    : Fault.error(f.path("status").asInt(403), f.path("body").toString());
+            case "blocked_prompt" -> Fault.blockedPrompt(f.path("reason").asString("SAFETY"));
+            case "finish_reason" -> Fault.finishReason(f.path("reason").asString("MAX_TOKENS"));
+            case "usage_in_every_chunk" -> Fault.usageInEveryChunk();
             default -> throw new IllegalArgumentException("unknown fault type: " + type);
         };
         if (f.hasNonNull("key")) fault = fault.forKey(f.get("key").asString());
+        if (f.hasNonNull("project")) fault = fault.forProject(f.get("project").asString());
         if (f.hasNonNull("model")) fault = fault.forModel(f.get("model").asString());
         if (f.hasNonNull("times")) fault = fault.times(f.get("times").asInt());
         if (f.hasNonNull("probability")) fault = fault.probability(f.get("probability").asDouble());
         return fault;
+    }
+
+    /** Gemini's bodies by name, so a script need not spell them out. */
+    private static ApiError named(String name, JsonNode f) {
+        String model = f.path("model").asString("gemini-2.5-flash");
+        return switch (name) {
+            case "location-not-supported" -> RequestErrors.locationNotSupported();
+            case "prepaid-credits-depleted" -> QuotaShapes.prepaidCreditsDepleted();
+            case "quota-without-details" -> QuotaShapes.exceededWithoutDetails();
+            case "not-on-tier" -> QuotaShapes.notOnTier(model, QuotaShapes.tier(f.path("tier").asString("free")));
+            case "day-quota", "minute-quota", "token-quota" -> QuotaShapes.quota(List.of(new QuotaShapes.Violation(
+                    name.startsWith("day") ? QuotaShapes.Limit.REQUESTS_PER_DAY : name.startsWith("minute")
+                            ? QuotaShapes.Limit.REQUESTS_PER_MINUTE : QuotaShapes.Limit.INPUT_TOKENS_PER_MINUTE,
+                    QuotaShapes.tier(f.path("tier").asString("free")), f.path("embedding").asBoolean(false),
+                    f.hasNonNull("quotaValue") ? f.get("quotaValue").asString() : null)), model,
+                    Duration.ofSeconds(f.path("retrySeconds").asLong(30)));
+            case "service-unavailable" -> GeminiErrors.serviceUnavailable();
+            case "model-overloaded" -> GeminiErrors.serverError(503);
+            default -> throw new IllegalArgumentException("unknown error name: " + name);
+        };
     }
 
     private ObjectNode keys() {
@@ -182,6 +211,8 @@ public final class ControlApi {
             f.put("type", fault.kind().name());
             if (fault.status() > 0) f.put("status", fault.status());
             if (fault.model() != null) f.put("model", fault.model());
+            if (fault.project() != null) f.put("project", fault.project());
+            if (fault.reason() != null) f.put("reason", fault.reason());
             if (fault.key() != null) f.put("key", fault.key());
             if (fault.times() != Fault.UNLIMITED) f.put("times", fault.times());
             f.put("probability", fault.probability());

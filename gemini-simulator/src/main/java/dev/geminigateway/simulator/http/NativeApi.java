@@ -6,11 +6,12 @@ import java.util.List;
 import dev.geminigateway.simulator.Fault;
 import dev.geminigateway.simulator.state.SimulatorState;
 import dev.geminigateway.simulator.state.StreamSettings;
+import dev.geminigateway.simulator.wire.AnswerShape;
 import dev.geminigateway.simulator.wire.Answers;
+import dev.geminigateway.simulator.wire.GenerationBodies;
 import dev.geminigateway.simulator.wire.GeminiErrors;
 import dev.geminigateway.simulator.wire.Json;
 import dev.geminigateway.simulator.wire.ModelCatalog;
-import dev.geminigateway.simulator.wire.TokenRule;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -48,32 +49,40 @@ final class NativeApi {
     Reply countTokens(Call call) {
         ObjectNode body = Json.object();
         body.put("totalTokens", call.inputTokens);
+        if (call.cachedTokens > 0) {
+            body.put("cachedContentTokenCount", call.cachedTokens);
+        }
         ObjectNode detail = body.putArray("promptTokensDetails").addObject();
         detail.put("modality", "TEXT");
         detail.put("tokenCount", call.inputTokens);
         return Reply.json(200, Json.pretty(body));
     }
 
-    Reply generate(Call call) {
-        String text = Answers.text(call.model, Answers.lastNativeUserText(call.json));
-        ObjectNode body = Answers.nativeResponse(call.model, Answers.responseId(), text, true, call.inputTokens,
-                outputTokens(text));
+    Reply generate(Call call, ModelCatalog.Model model, Fault shape) {
+        AnswerShape answer = AnswerPlanner.plan(call, model, Answers.lastNativeUserText(call.json), shape);
+        ObjectNode body = GenerationBodies.nativeChunk(call.model, Answers.responseId(), answer.text(), true, answer);
         return Reply.json(200, Json.pretty(body));
     }
 
-    /** SSE with CRLF framing and running usage totals, no [DONE] (wire 4.1); JSON array without alt=sse. */
-    Reply stream(Call call, StreamSettings settings, Fault midStream) {
-        int chunks = settings.chunks();
+    /**
+     * SSE with CRLF framing and running usage totals, no [DONE] (wire 4.1); JSON array without alt=sse. An answer
+     * without visible text (blocked, or only thoughts) is one chunk.
+     */
+    Reply stream(Call call, ModelCatalog.Model model, StreamSettings settings, Fault midStream, Fault shape) {
+        AnswerShape answer = AnswerPlanner.plan(call, model, Answers.lastNativeUserText(call.json), shape);
+        int chunks = answer.text().isEmpty() ? 1 : settings.chunks();
         if (midStream != null) chunks = Math.max(chunks, midStream.afterEvents() + 1);
-        List<String> pieces = Answers.split(Answers.text(call.model, Answers.lastNativeUserText(call.json)), chunks);
-        long outputTokens = outputTokens(String.join("", pieces));
+        // never more pieces than the text has four-character tokens: split() would pad it and the usage would lie
+        List<String> pieces = answer.text().isEmpty() ? List.of("")
+                : Answers.split(answer.text(), Math.min(chunks, Math.max(1, answer.text().length() / 4)));
         String responseId = Answers.responseId();
-        int emitted = midStream != null ? midStream.afterEvents() : chunks;
+        int emitted = midStream != null ? Math.min(midStream.afterEvents(), pieces.size()) : pieces.size();
+        chunks = pieces.size();
         boolean sse = "sse".equals(call.param("alt"));
         List<byte[]> frames = new ArrayList<>(emitted);
         for (int i = 0; i < emitted; i++) {
-            byte[] json = Json.compact(Answers.nativeResponse(call.model, responseId, pieces.get(i), i == chunks - 1,
-                    call.inputTokens, outputTokens));
+            byte[] json = Json.compact(GenerationBodies.nativeChunk(call.model, responseId, pieces.get(i),
+                    i == chunks - 1, answer));
             frames.add(sse ? concat(DATA, json, CRLF_CRLF) : concat(Reply.utf8(i == 0 ? "[" : ",\r\n"), json));
         }
         byte[] tail;
@@ -108,10 +117,6 @@ final class NativeApi {
     private static int dimensions(JsonNode request, int defaultDimensions) {
         int d = request.path("outputDimensionality").asInt(request.path("output_dimensionality").asInt(0));
         return d > 0 ? Math.min(d, 3072) : defaultDimensions;
-    }
-
-    private static long outputTokens(String text) {
-        return TokenRule.countText(text);
     }
 
     static int parseInt(String value, int fallback) {

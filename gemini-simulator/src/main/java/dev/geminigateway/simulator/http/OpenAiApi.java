@@ -10,11 +10,14 @@ import java.util.Set;
 import dev.geminigateway.simulator.Fault;
 import dev.geminigateway.simulator.state.SimulatorState;
 import dev.geminigateway.simulator.state.StreamSettings;
+import dev.geminigateway.simulator.wire.AnswerShape;
 import dev.geminigateway.simulator.wire.Answers;
+import dev.geminigateway.simulator.wire.GenerationBodies;
 import dev.geminigateway.simulator.wire.GeminiErrors;
 import dev.geminigateway.simulator.wire.Json;
 import dev.geminigateway.simulator.wire.ModelCatalog;
 import dev.geminigateway.simulator.wire.TokenRule;
+import dev.geminigateway.simulator.wire.UsageReport;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -54,26 +57,35 @@ final class OpenAiApi {
         return Reply.json(200, Json.compact(ModelCatalog.openAiModel(model)));
     }
 
-    Reply chat(Call call) {
-        String text = Answers.text(call.model, Answers.lastOpenAiUserText(call.json));
-        ObjectNode body = Answers.openAiCompletion(call.model, completionId(), created(), text, call.inputTokens,
-                TokenRule.countText(text));
+    Reply chat(Call call, ModelCatalog.Model model, Fault shape) {
+        AnswerShape answer = AnswerPlanner.plan(call, model, Answers.lastOpenAiUserText(call.json), shape);
+        ObjectNode body = GenerationBodies.openAiCompletion(call.model, completionId(), created(), answer);
         return Reply.json(200, Json.compact(body));
     }
 
-    /** chat.completion.chunk events with LF framing, usage in the final content chunk, then [DONE] (wire 4.2). */
-    Reply chatStream(Call call, StreamSettings settings, Fault midStream) {
-        int chunks = settings.chunks();
+    /**
+     * chat.completion.chunk events with LF framing, usage in the final content chunk, then [DONE] (wire 4.2). With
+     * a usage-in-every-chunk fault each chunk carries the running totals.
+     */
+    Reply chatStream(Call call, ModelCatalog.Model model, StreamSettings settings, Fault midStream, Fault shape) {
+        AnswerShape answer = AnswerPlanner.plan(call, model, Answers.lastOpenAiUserText(call.json), shape);
+        boolean everyChunk = shape != null && shape.kind() == Fault.Kind.USAGE_IN_EVERY_CHUNK;
+        int chunks = answer.text().isEmpty() ? 1 : settings.chunks();
         if (midStream != null) chunks = Math.max(chunks, midStream.afterEvents() + 1);
-        List<String> pieces = Answers.split(Answers.text(call.model, Answers.lastOpenAiUserText(call.json)), chunks);
-        long outputTokens = TokenRule.countText(String.join("", pieces));
+        // never more pieces than the text has four-character tokens: split() would pad it and the usage would lie
+        List<String> pieces = answer.text().isEmpty() ? List.of("")
+                : Answers.split(answer.text(), Math.min(chunks, Math.max(1, answer.text().length() / 4)));
+        chunks = pieces.size();
         String id = completionId();
         long created = created();
-        int emitted = midStream != null ? midStream.afterEvents() : chunks;
+        int emitted = midStream != null ? Math.min(midStream.afterEvents(), chunks) : chunks;
         List<byte[]> frames = new ArrayList<>(emitted + 1);
+        StringBuilder sent = new StringBuilder();
         for (int i = 0; i < emitted; i++) {
-            ObjectNode chunk = Answers.openAiChunk(call.model, id, created, pieces.get(i), i == 0, i == chunks - 1,
-                    call.inputTokens, outputTokens);
+            sent.append(pieces.get(i));
+            UsageReport running = everyChunk ? answer.usage().upTo(TokenRule.countText(sent.toString())) : null;
+            ObjectNode chunk = GenerationBodies.openAiChunk(call.model, id, created, pieces.get(i), i == 0,
+                    i == chunks - 1, answer, running);
             frames.add(NativeApi.concat(DATA, Json.compact(chunk), LF_LF));
         }
         byte[] tail = midStream != null

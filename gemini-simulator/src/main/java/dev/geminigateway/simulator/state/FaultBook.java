@@ -10,8 +10,8 @@ import dev.geminigateway.simulator.Fault;
 
 /**
  * Active faults in the order they were added. For each request: every matching latency fault adds its delay;
- * the first matching status / bare 429 / reset fault replaces the answer; otherwise, on a stream, the first
- * matching mid-stream fault cuts it. A fault's {@code times} is only used up when it fires.
+ * the first matching status / bare 429 / reset / error fault replaces the answer; otherwise, on a stream, the first
+ * matching mid-stream fault cuts it, and the first matching shaping fault reshapes the success. A fault's {@code times} is only used up when it fires.
  */
 public final class FaultBook {
 
@@ -24,8 +24,9 @@ public final class FaultBook {
             this.remaining = new AtomicInteger(fault.times());
         }
 
-        boolean matches(String key, String model, boolean streaming) {
+        boolean matches(String key, String project, String model, boolean streaming) {
             if (fault.key() != null && !fault.key().equals(key)) return false;
+            if (fault.project() != null && !fault.project().equals(project)) return false;
             if (fault.model() != null && !fault.model().equals(model)) return false;
             if (fault.kind() == Fault.Kind.MID_STREAM_ERROR && !streaming) return false;
             return fault.probability() >= 1.0 || ThreadLocalRandom.current().nextDouble() < fault.probability();
@@ -56,7 +57,7 @@ public final class FaultBook {
         return faults.stream().filter(a -> !a.exhausted()).map(a -> a.fault).toList();
     }
 
-    public FaultPlan plan(String key, String model, boolean streaming) {
+    public FaultPlan plan(String key, String project, String model, boolean streaming) {
         if (faults.isEmpty()) {
             return FaultPlan.NONE;
         }
@@ -64,10 +65,11 @@ public final class FaultBook {
         Fault terminal = null;
         for (Active active : faults) {
             Fault.Kind kind = active.fault.kind();
-            if (kind == Fault.Kind.MID_STREAM_ERROR || (kind != Fault.Kind.LATENCY && terminal != null)) {
+            if (kind == Fault.Kind.MID_STREAM_ERROR || kind.shapesAnswer()
+                    || (kind != Fault.Kind.LATENCY && terminal != null)) {
                 continue;
             }
-            if (!active.exhausted() && active.matches(key, model, streaming) && active.claim()) {
+            if (!active.exhausted() && active.matches(key, project, model, streaming) && active.claim()) {
                 if (kind == Fault.Kind.LATENCY) {
                     latency = latency.plus(active.fault.latency());
                 } else {
@@ -76,16 +78,23 @@ public final class FaultBook {
             }
         }
         Fault midStream = null;
-        if (terminal == null && streaming) {
-            for (Active active : faults) {
-                if (active.fault.kind() == Fault.Kind.MID_STREAM_ERROR && !active.exhausted()
-                        && active.matches(key, model, true) && active.claim()) {
-                    midStream = active.fault;
-                    break;
-                }
-            }
+        Fault shape = null;
+        if (terminal == null) {
+            midStream = streaming ? first(f -> f.kind() == Fault.Kind.MID_STREAM_ERROR, key, project, model, true) : null;
+            shape = first(f -> f.kind().shapesAnswer(), key, project, model, streaming);
         }
         faults.removeIf(Active::exhausted);
-        return new FaultPlan(latency, terminal, midStream);
+        return new FaultPlan(latency, terminal, midStream, shape);
+    }
+
+    private Fault first(java.util.function.Predicate<Fault> kind, String key, String project, String model,
+                        boolean streaming) {
+        for (Active active : faults) {
+            if (kind.test(active.fault) && !active.exhausted() && active.matches(key, project, model, streaming)
+                    && active.claim()) {
+                return active.fault;
+            }
+        }
+        return null;
     }
 }

@@ -36,6 +36,7 @@ public final class SimulatorState {
         counters.clear();
         recorder.clear();
         resources.clear();
+        catalog.reset();
         config.keys().forEach(k -> keys.put(k.key(), k.project(), k.status()));
         config.quotas().forEach(q -> quotas.set(q.project(), q.model(), q.quota()));
         clock.set(startInstant(config), config.timeScale());

@@ -105,6 +105,14 @@ public final class GeminiErrors {
         };
     }
 
+    /**
+     * The other 503 text Gemini sends when the service (not one model) is down (google-gemini/gemini-cli#11196);
+     * {@link #serverError(int) serverError(503)} gives the "model is overloaded" one.
+     */
+    public static ApiError serviceUnavailable() {
+        return wrap(503, error(503, "The service is currently unavailable.", "UNAVAILABLE"));
+    }
+
     /** Wire 4.1: the model does not exist or does not support the method. */
     public static ApiError modelNotFound(String model, String version, String method) {
         return wrap(404, error(404, "models/" + model + " is not found for API version " + version

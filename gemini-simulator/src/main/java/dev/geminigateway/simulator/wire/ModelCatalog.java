@@ -21,6 +21,11 @@ public final class ModelCatalog {
                     : List.of("generateContent", "streamGenerateContent", "countTokens", "createCachedContent",
                     "batchGenerateContent");
         }
+
+        /** Gemini 2.5 and 3 models think before they answer (when the request lets them). */
+        public boolean thinking() {
+            return !embedding && (name.startsWith("gemini-2.5") || name.startsWith("gemini-3"));
+        }
     }
 
     private static final List<String> GENERATION = List.of(
@@ -31,8 +36,16 @@ public final class ModelCatalog {
     private static final List<String> EMBEDDING = List.of("gemini-embedding-001", "text-embedding-004");
 
     private final Map<String, Model> models = new ConcurrentHashMap<>();
+    private final List<String> extra;
 
     public ModelCatalog(List<String> extra) {
+        this.extra = List.copyOf(extra);
+        reset();
+    }
+
+    /** The start-up models with their real limits (input-token limit overrides are dropped). */
+    public void reset() {
+        models.clear();
         GENERATION.forEach(this::add);
         EMBEDDING.forEach(this::add);
         extra.forEach(this::add);
@@ -41,7 +54,18 @@ public final class ModelCatalog {
     public void add(String name) {
         String bare = bare(name);
         boolean embedding = bare.contains("embedding");
-        models.put(bare, new Model(bare, embedding, embedding ? 2048 : 1_048_576, embedding ? 1 : 65_536));
+        // gemma-3-27b-it serves 131072 input tokens (its 400s quote that limit, google-gemini/gemini-cli#12214)
+        int input = embedding ? 2048 : bare.startsWith("gemma-3") ? 131_072 : 1_048_576;
+        models.put(bare, new Model(bare, embedding, input, embedding ? 1 : 65_536));
+    }
+
+    /** A smaller (or larger) {@code inputTokenLimit} for a known model, until {@link #reset()}; false if unknown. */
+    public boolean setInputTokenLimit(String name, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("inputTokenLimit must be >= 1");
+        }
+        return models.computeIfPresent(bare(name), (k, m) -> new Model(m.name(), m.embedding(), limit,
+                m.outputTokenLimit())) != null;
     }
 
     /** null when unknown; accepts "models/x" and "x". */
@@ -73,7 +97,7 @@ public final class ModelCatalog {
             node.put("topP", 0.95);
             node.put("topK", 64);
             node.put("maxTemperature", 2.0);
-            node.put("thinking", model.name().startsWith("gemini-2.5") || model.name().startsWith("gemini-3"));
+            node.put("thinking", model.thinking());
         }
         return node;
     }
