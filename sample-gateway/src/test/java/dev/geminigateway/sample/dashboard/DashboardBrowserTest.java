@@ -149,6 +149,7 @@ class DashboardBrowserTest extends OpsGatewayTest {
                     Pattern.compile("request quota exhausted.*\\d+:\\d\\d", Pattern.DOTALL)));
 
             // the last hour has points: requests and the upstream 429 in the current minute
+            assertThat(script("return typeof window.uPlot;")).as("uPlot from the WebJar").isEqualTo("function");
             wait.until(driver -> Boolean.TRUE.equals(script(
                     "const c = window.gatewayConsole && window.gatewayConsole.charts().counts;"
                             + " return !!c && c.data[1].some(v => v > 0) && c.data[3].some(v => v > 0);")));
