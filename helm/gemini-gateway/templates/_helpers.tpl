@@ -116,8 +116,10 @@ quotas and disagree on which keys are usable.
 {{- with .Values.ingress.expose }}
 {{- if .admin }}
 {{- $paths = append $paths (dict "path" "/admin" "pathType" $type) }}
+{{- $paths = append $paths (dict "path" "/webjars" "pathType" $type) }}
 {{- if not .actuator }}
 {{- $paths = append $paths (dict "path" "/actuator/geminikeys" "pathType" $type) }}
+{{- $paths = append $paths (dict "path" "/actuator/geminiconsole" "pathType" $type) }}
 {{- end }}
 {{- end }}
 {{- if .actuator }}

@@ -52,7 +52,7 @@ class ArchitectureTest {
             // SPIs and the values in their signatures
             "store.KeyStateStore", "store.KeyState", "store.Cooldown", "store.InMemoryKeyStateStore",
             "quota.QuotaLedgers", "quota.LocalQuotaLedgers", "quota.Admission", "quota.Headroom", "quota.QuotaLimits",
-            "quota.QuotaMetric", "quota.QuotaReservation", "attempt.AttemptObserver", "attempt.AttemptRecord",
+            "quota.QuotaMetric", "quota.QuotaReservation", "quota.QuotaUsage", "attempt.AttemptObserver", "attempt.AttemptRecord",
             "attempt.UsageListener", "attempt.Usage", "affinity.ResourceOwners", "affinity.LocalResourceOwners", "client.SharedBuckets",
             "key.ApiKey", "outcome.UpstreamOutcome", "outcome.OutcomeKind");
 
@@ -63,6 +63,7 @@ class ArchitectureTest {
     private static final Set<String> SHARED = names(
             "admin.AdminResult", "admin.AdminSecurity", "admin.AdminToken", "admin.AuditLog",
             "admin.GeminiKeysEndpoint", "admin.KeyAdministration", "admin.QuotaLimitViews",
+            "admin.ConsoleViews", "admin.GeminiConsoleEndpoint", "admin.QuotaHeadroomViews",
             "affinity.ResourceAffinityFilter", "affinity.ResourceOwnerCaptureFilter",
             "client.AuthFailureLockout", "client.BoundedExpiringMap", "client.ClientAddressResolver",
             "client.ClientRateLimiter", "client.ClientTokens", "client.IssuedToken",
@@ -71,7 +72,8 @@ class ArchitectureTest {
             "health.KeyHealthRecorder", "health.KeyProber", "health.OpenStreams", "health.StreamGuard",
             "health.SuspectKeyCheck", "health.UsageTap",
             "key.KeyGroup", "key.KeyRegistry", "metrics.MeterCache", "model.KnownModels", "model.ModelTable",
-            "observability.AttemptMetricsFilter", "observability.GatewayMetrics",
+            "observability.AttemptMetricsFilter", "observability.GatewayMetrics", "observability.ConsoleRecorder",
+            "observability.RecentErrors", "observability.TrafficHistory",
             "observability.GeminiKeysHealthIndicator", "observability.KeyAttemptStats",
             "observability.KeyPoolInspector", "observability.KeyStateGauges", "observability.KeyValidation",
             "observability.RequestIdWebFilter", "observability.RequestObservationFilter",

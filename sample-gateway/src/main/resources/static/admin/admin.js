@@ -1,5 +1,6 @@
-// Gemini Gateway key dashboard: plain JS, no build step, no external resources.
+// Gemini Gateway console, keys part: plain JS, no build step, nothing loaded from outside the gateway.
 // Talks to /actuator/geminikeys with the admin token as a Bearer header; the token lives in sessionStorage only.
+// console.js draws the other views (headroom, last hour, errors, key history) with the helpers exported below.
 (function () {
   'use strict';
 
@@ -16,13 +17,13 @@
 
   function token() { return sessionStorage.getItem(TOKEN_KEY); }
 
-  async function api(method, path, body) {
+  async function api(method, path, body, base) {
     const options = { method, headers: { 'Authorization': 'Bearer ' + token(), 'Accept': 'application/json' } };
     if (body !== undefined) {
       options.headers['Content-Type'] = 'application/json';
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(API + path, options);
+    const response = await fetch((base || API) + path, options);
     if (response.status === 401) {
       signOut('Your session ended: the admin token was refused.');
       throw new Error('unauthorized');
@@ -98,6 +99,46 @@
     renderGroups(data.groups || []);
     renderKeys(data.keys || []);
     renderLimits(data.quotas || { limits: [], tiers: {} });
+    renderKeyForm(data);
+    if (window.gatewayConsole) { window.gatewayConsole.refresh(data); }
+  }
+
+  // The add-key form offers the configured groups; the note says where key changes live and which replicas see them.
+  function renderKeyForm(data) {
+    const select = $('add-key-group');
+    const names = (data.groups || []).map((g) => g.name);
+    if (select.dataset.names !== names.join(',')) {
+      select.replaceChildren(...names.map((name) => { const o = el('option', null, name); o.value = name; return o; }));
+      select.dataset.names = names.join(',');
+    }
+    const store = (data.store || {}).kind;
+    const shared = store && store !== 'in-memory';
+    $('persistence-note').textContent = 'What survives: disable, enable, reset and remove are kept in the key-state '
+      + 'store (' + store + '): ' + (shared
+        ? 'every replica obeys them at once, and they survive restarts.'
+        : 'only this replica (' + data.replica + ') obeys them, until it restarts.')
+      + ' A key added here lives only in the memory of replica ' + data.replica
+      + ', until it restarts; other replicas do not have it. To keep a key, add it to the configuration'
+      + ' (GEMINI_API_KEYS or gemini.gateway.groups.<group>.keys).';
+  }
+
+  async function addKey(event) {
+    event.preventDefault();
+    const secret = $('add-key-secret');
+    const body = { key: secret.value.trim(), group: $('add-key-group').value,
+      project: $('add-key-project').value.trim() || null, label: $('add-key-label').value.trim() || null };
+    // the key leaves the page once, in this POST body; the answer and the page carry only its id and mask
+    secret.value = '';
+    if (!body.key) { return; }
+    try {
+      const result = await api('POST', '', body);
+      toast('Added ' + result.masked + ' (id ' + result.id + '): ' + (result.note || ''));
+      $('add-key-project').value = '';
+      $('add-key-label').value = '';
+    } catch (e) {
+      if (e.message !== 'unauthorized') { toast('Adding the key failed: ' + e.message, true); }
+    }
+    refresh();
   }
 
   // One row per project and model with a known limit: each limit with its source (declared, tier-preset, learned).
@@ -187,7 +228,9 @@
     const row = el('tr');
     row.dataset.keyId = key.id;
 
-    const name = el('td');
+    const name = el('td', 'clickable');
+    name.dataset.life = key.id;
+    name.title = 'Show this key\'s history';
     const labelled = key.label && key.label !== key.masked;
     name.append(el('div', 'key-label' + (labelled ? '' : ' mono'), labelled ? key.label : key.masked),
       el('div', 'key-sub mono', (labelled ? key.masked + ' · ' : 'id ') + key.id));
@@ -230,7 +273,8 @@
     } else {
       box.append(actionButton(key, 'disable', 'Disable', true));
     }
-    box.append(actionButton(key, 'reset', 'Reset'), actionButton(key, 'probe', 'Probe'));
+    box.append(actionButton(key, 'reset', 'Reset'), actionButton(key, 'probe', 'Probe'),
+      actionButton(key, 'remove', 'Remove', true));
     actions.append(box);
 
     row.append(name, where, state, reason, cooldown, requests, errors, actions);
@@ -271,7 +315,9 @@
     disable: 'takes the key out of rotation until you enable it again.',
     enable: 'puts the key back into rotation.',
     reset: 'makes the key active, clears its failure count and every cooldown of its project.',
-    probe: 'sends one cheap "list models" request to Gemini with this key.'
+    probe: 'sends one cheap "list models" request to Gemini with this key.',
+    remove: 'takes the key out of this replica\'s list. A configured key is kept as DISABLED in the key-state store, '
+      + 'so replicas that still have it in their configuration do not use it; a key added at run time is gone.'
   };
 
   function actionButton(key, action, label, danger) {
@@ -291,9 +337,12 @@
     dialog.onclose = async () => {
       if (dialog.returnValue !== 'ok') { return; }
       try {
-        const result = await api('POST', '/' + encodeURIComponent(key.id), { action });
+        const result = action === 'remove'
+          ? await api('DELETE', '/' + encodeURIComponent(key.id))
+          : await api('POST', '/' + encodeURIComponent(key.id), { action });
         const extra = action === 'probe' ? (result.valid ? ': Gemini accepted the key' : ': Gemini refused the key') : '';
-        toast(label + ' ' + (key.label || key.masked) + ' done' + extra, action === 'probe' && !result.valid);
+        const note = action === 'remove' && result.note ? ': ' + result.note : '';
+        toast(label + ' ' + (key.label || key.masked) + ' done' + extra + note, action === 'probe' && !result.valid);
       } catch (e) {
         if (e.message !== 'unauthorized') { toast(label + ' failed: ' + e.message, true); }
       }
@@ -323,7 +372,10 @@
 
   // ---- start ---------------------------------------------------------------------------------------------------
 
+  window.gatewayAdmin = { api, el, toast, duration, refresh, serverNow: () => Date.now() + skewMs };
+
   $('login-form').addEventListener('submit', signIn);
+  $('add-key-form').addEventListener('submit', addKey);
   $('sign-out').addEventListener('click', () => signOut());
   $('refresh').addEventListener('click', refresh);
   $('filter').addEventListener('input', () => lastData && renderKeys(lastData.keys || []));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
@@ -36,24 +37,48 @@ public class QuotaLimitViews {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("presetsAsOf", sources.presets().asOf().toString());
         Map<String, Object> tiers = new LinkedHashMap<>();
-        List<Map<String, Object>> limits = new ArrayList<>();
         for (KeyGroup group : registry.groups()) {
             GeminiTier tier = sources.tier(group.name());
             tiers.put(group.name(), tier == null ? null : tier.id());
+        }
+        view.put("tiers", tiers);
+        view.put("limits", inForce().stream().map(QuotaLimitViews::entry).toList());
+        return view;
+    }
+
+    /** A (group, project, model) with at least one known limit, and each limit in force with its source. */
+    record Limited(String group, String project, String model, Map<QuotaMetric, QuotaLimitSources.InForce> limits) {
+    }
+
+    /** Every (group, project, model) with a known limit: declared, its tier's presets, learned from 429s. */
+    List<Limited> inForce() {
+        return inForce(group -> Set.of());
+    }
+
+    /**
+     * As {@link #inForce()}, with more models per group to look at ({@code seen}: e.g. models served lately, which a
+     * {@code *} declaration covers without naming them).
+     */
+    List<Limited> inForce(Function<String, Set<String>> seen) {
+        List<Limited> limited = new ArrayList<>();
+        for (KeyGroup group : registry.groups()) {
             for (String project : projects(group)) {
                 Set<String> models = new TreeSet<>(sources.models(group.name()));
                 models.addAll(policy.learnedModels(project));
+                models.addAll(seen.apply(group.name()));
                 for (String model : models) {
                     Map<QuotaMetric, QuotaLimitSources.InForce> inForce = sources.inForce(group.name(), project, model, policy);
                     if (inForce.values().stream().anyMatch(limit -> limit.limit() != null)) {
-                        limits.add(entry(group.name(), project, model, inForce));
+                        limited.add(new Limited(group.name(), project, model, inForce));
                     }
                 }
             }
         }
-        view.put("tiers", tiers);
-        view.put("limits", limits);
-        return view;
+        return limited;
+    }
+
+    QuotaPolicy policy() {
+        return policy;
     }
 
     private static Set<String> projects(KeyGroup group) {
@@ -64,13 +89,12 @@ public class QuotaLimitViews {
         return projects;
     }
 
-    private static Map<String, Object> entry(String group, String project, String model,
-            Map<QuotaMetric, QuotaLimitSources.InForce> inForce) {
+    private static Map<String, Object> entry(Limited limited) {
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("group", group);
-        entry.put("project", project);
-        entry.put("model", model);
-        inForce.forEach((metric, limit) -> {
+        entry.put("group", limited.group());
+        entry.put("project", limited.project());
+        entry.put("model", limited.model());
+        limited.limits().forEach((metric, limit) -> {
             Map<String, Object> value = new LinkedHashMap<>();
             value.put("limit", limit.limit());
             value.put("source", limit.source() == null ? null : limit.source().id());

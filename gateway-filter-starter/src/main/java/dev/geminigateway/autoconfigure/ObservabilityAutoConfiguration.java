@@ -1,6 +1,7 @@
 package dev.geminigateway.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
@@ -13,22 +14,30 @@ import dev.geminigateway.admin.AdminSecurity;
 import dev.geminigateway.admin.AdminToken;
 import dev.geminigateway.web.GatewayErrors;
 import dev.geminigateway.admin.AuditLog;
+import dev.geminigateway.admin.ConsoleViews;
+import dev.geminigateway.admin.GeminiConsoleEndpoint;
 import dev.geminigateway.admin.GeminiKeysEndpoint;
+import dev.geminigateway.admin.QuotaHeadroomViews;
 import dev.geminigateway.admin.KeyAdministration;
 import dev.geminigateway.admin.QuotaLimitViews;
 import dev.geminigateway.health.KeyProber;
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.observability.AttemptMetricsFilter;
+import dev.geminigateway.observability.ConsoleRecorder;
 import dev.geminigateway.observability.GatewayMetrics;
 import dev.geminigateway.observability.GeminiKeysHealthIndicator;
 import dev.geminigateway.observability.KeyAttemptStats;
 import dev.geminigateway.observability.KeyPoolInspector;
 import dev.geminigateway.observability.KeyStateGauges;
 import dev.geminigateway.observability.KeyValidation;
+import dev.geminigateway.observability.RecentErrors;
 import dev.geminigateway.observability.RequestIdWebFilter;
 import dev.geminigateway.observability.RequestObservationFilter;
+import dev.geminigateway.observability.TrafficHistory;
 import dev.geminigateway.quota.QuotaLimitSources;
 import dev.geminigateway.quota.QuotaPolicy;
+import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.store.KeyStateStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -96,9 +105,34 @@ public class ObservabilityAutoConfiguration {
         return new KeyStateGauges(inspector, registry);
     }
 
+    /** The console's last hour: (group, model) series kept at most; more share nothing and are not drawn. */
+    static final int CONSOLE_MAX_SERIES = 256;
+    /** The console's recent upstream errors. */
+    static final int CONSOLE_RECENT_ERRORS = 200;
+    /** The headroom view's wait for each ledger read (the Redis ledgers' own timeout applies first). */
+    static final Duration CONSOLE_LEDGER_TIMEOUT = Duration.ofSeconds(2);
+
     @Bean
-    RequestObservationFilter geminiRequestObservationFilter(GatewayMetrics metrics) {
-        return new RequestObservationFilter(metrics);
+    @ConditionalOnMissingBean
+    TrafficHistory geminiTrafficHistory(Clock clock, ObjectProvider<KnownModels> models) {
+        return new TrafficHistory(clock, models.getIfAvailable(KnownModels::catalogue), CONSOLE_MAX_SERIES);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RecentErrors geminiRecentErrors() {
+        return new RecentErrors(CONSOLE_RECENT_ERRORS);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ConsoleRecorder geminiConsoleRecorder(TrafficHistory history, RecentErrors errors, Clock clock) {
+        return new ConsoleRecorder(history, errors, clock);
+    }
+
+    @Bean
+    RequestObservationFilter geminiRequestObservationFilter(GatewayMetrics metrics, ConsoleRecorder console) {
+        return new RequestObservationFilter(metrics, console);
     }
 
     @Bean
@@ -151,8 +185,8 @@ public class ObservabilityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    AuditLog geminiAuditLog() {
-        return new AuditLog();
+    AuditLog geminiAuditLog(Clock clock) {
+        return new AuditLog(clock);
     }
 
     @Bean
@@ -166,6 +200,24 @@ public class ObservabilityAutoConfiguration {
                 sources == null || policy == null ? null : new QuotaLimitViews(registry, sources, policy));
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    ConsoleViews geminiConsoleViews(TrafficHistory history, RecentErrors errors, AuditLog audit,
+            KeyAdministration administration) {
+        return new ConsoleViews(history, errors, audit, administration);
+    }
+
+    /** Only with quota scheduling's beans (the quota auto-configuration makes them unless switched off). */
+    @Bean
+    @ConditionalOnMissingBean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnBean({ QuotaScheduler.class,
+            QuotaLimitSources.class, QuotaPolicy.class })
+    QuotaHeadroomViews geminiQuotaHeadroomViews(KeyRegistry registry, QuotaLimitSources sources, QuotaPolicy policy,
+            QuotaScheduler scheduler, KeyStateStore store, Clock clock) {
+        return new QuotaHeadroomViews(new QuotaLimitViews(registry, sources, policy), scheduler, store, registry,
+                clock, CONSOLE_LEDGER_TIMEOUT);
+    }
+
     /** The admin endpoint and the chain that guards the management endpoints, only with Spring Security. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({ ServerHttpSecurity.class, EndpointRequest.class })
@@ -176,6 +228,13 @@ public class ObservabilityAutoConfiguration {
         @ConditionalOnAvailableEndpoint
         GeminiKeysEndpoint geminiKeysEndpoint(KeyAdministration administration) {
             return new GeminiKeysEndpoint(administration);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnAvailableEndpoint
+        GeminiConsoleEndpoint geminiConsoleEndpoint(ConsoleViews console, ObjectProvider<QuotaHeadroomViews> headroom) {
+            return new GeminiConsoleEndpoint(console, headroom.getIfAvailable());
         }
 
         @Bean

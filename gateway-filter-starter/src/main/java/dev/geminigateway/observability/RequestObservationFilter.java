@@ -43,9 +43,16 @@ public class RequestObservationFilter implements GlobalFilter, Ordered {
     private static final Logger access = LoggerFactory.getLogger(ACCESS_LOGGER);
 
     private final GatewayMetrics metrics;
+    private final ConsoleRecorder console;
 
     public RequestObservationFilter(GatewayMetrics metrics) {
+        this(metrics, null);
+    }
+
+    /** @param console told of every completed request for the operator's console; null for none */
+    public RequestObservationFilter(GatewayMetrics metrics, ConsoleRecorder console) {
         this.metrics = metrics;
+        this.console = console;
     }
 
     @Override
@@ -70,6 +77,10 @@ public class RequestObservationFilter implements GlobalFilter, Ordered {
             metrics.selection(routeId, Duration.ofNanos(selectionNanos));
         }
         metrics.requestCompleted(routeId, surfaceTag, status, latency, attempts.size(), local);
+        if (console != null) {
+            console.completed(exchange.getAttribute(GeminiExchangeAttributes.KEY_GROUP),
+                    exchange.getAttribute(GeminiExchangeAttributes.MODEL), status, local, attempts, latency.toNanos());
+        }
         if (access.isInfoEnabled()) {
             access.info(line(exchange, routeId, surfaceTag, status, attempts, last, local, latency));
         }

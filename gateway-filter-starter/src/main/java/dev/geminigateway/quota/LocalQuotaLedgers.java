@@ -194,6 +194,28 @@ public class LocalQuotaLedgers implements QuotaLedgers {
     }
 
     @Override
+    public Mono<QuotaUsage> usage(String project, String model, QuotaLimits limits) {
+        return Mono.fromSupplier(() -> usageNow(project, model, limits));
+    }
+
+    /** {@link #usage}, answered at once. */
+    public QuotaUsage usageNow(String project, String model, QuotaLimits limits) {
+        Instant now = clock.instant();
+        long nanos = nanos(now);
+        ProjectLedger ledger = ledgers.get(key(project, model));
+        if (ledger == null) {
+            return new QuotaUsage(0, 0, 0, null, kind());
+        }
+        long oldest = ledger.minute.oldest(nanos);
+        Instant nextFree = oldest < 0 ? null : now.plusNanos(oldest + ledger.minute.windowNanos() - nanos);
+        long today = 0;
+        if (limits.rpd() != QuotaLimits.NONE && limits.rpd() > 0) {
+            today = limits.rpd() - ledger.day(now, limits.rpd(), time).bucket.getAvailableTokens();
+        }
+        return new QuotaUsage(ledger.minute.requests(nanos), ledger.minute.tokens(nanos), today, nextFree, kind());
+    }
+
+    @Override
     public void reset() {
         ledgers.clear();
     }

@@ -48,6 +48,15 @@ public interface QuotaLedgers {
     Headroom headroom(String project, String model, QuotaLimits limits);
 
     /**
+     * What (project, model) has used of {@code limits} now, for operators. A shared store is asked (with the
+     * store's timeout); when it cannot answer, this replica's own counts do, and say so in
+     * {@link QuotaUsage#ledger()}. Empty when the ledgers cannot tell.
+     */
+    default Mono<QuotaUsage> usage(String project, String model, QuotaLimits limits) {
+        return Mono.empty();
+    }
+
+    /**
      * Shares a limit Gemini stated in a 429 with the other replicas, until {@code until}; ledgers of one process
      * have no one to tell.
      */

@@ -14,7 +14,8 @@ import dev.geminigateway.metrics.MeterCache;
 import dev.geminigateway.model.KnownModels;
 
 /**
- * Meters under {@code gemini.gateway.quota.}: {@code headroom} (gauge per group, project, model and limit),
+ * Meters under {@code gemini.gateway.quota.}: {@code headroom} and {@code limit} (gauges per group, project, model
+ * and limit),
  * {@code rejections} (requests the gateway answered 429 itself, without calling Gemini), {@code waits} (how long
  * requests waited for a project to have room). Tags carry project and model names, never keys; headroom gauges
  * exist only for pairs with a known limit and a model the gateway knows ({@link KnownModels}: configured or in
@@ -54,14 +55,23 @@ public class QuotaMetrics {
         return new QuotaMetrics(null, 0);
     }
 
-    /** Registers headroom gauges for (group, project, model) once; {@code headroom} reads the current value. */
-    void watch(String group, String project, String model, ToDoubleFunction<QuotaMetric> headroom) {
+    /**
+     * Registers headroom and limit gauges for (group, project, model) once; {@code headroom} and {@code limit} read
+     * the current values (the limit too: a learned one may replace the configured one).
+     */
+    void watch(String group, String project, String model, ToDoubleFunction<QuotaMetric> headroom,
+            ToDoubleFunction<QuotaMetric> limit) {
         if (registry == null || !models.isKnown(model) || watched.size() >= maxGauges || !watched.add(group + '\u0000' + project + '\u0000' + model)) {
             return;
         }
         for (QuotaMetric metric : QuotaMetric.values()) {
             Gauge.builder(PREFIX + "headroom", () -> headroom.applyAsDouble(metric))
                     .description("What a project may still send for a model now (NaN: no limit known)")
+                    .tags("group", group, "project", project, "model", model, "limit", metric.tag())
+                    .register(registry);
+            // beside headroom, so that an alert can say "under 10 % left" whatever the limit
+            Gauge.builder(PREFIX + "limit", () -> limit.applyAsDouble(metric))
+                    .description("The limit in force for a project and model (NaN: no limit known)")
                     .tags("group", group, "project", project, "model", model, "limit", metric.tag())
                     .register(registry);
         }

@@ -62,7 +62,8 @@ public class QuotaScheduler {
         }
         QuotaLimits limits = policy.limits(group, project, model);
         if (limits.any()) {
-            metrics.watch(group, project, model, metric -> headroomOf(group, project, model, metric));
+            metrics.watch(group, project, model, metric -> headroomOf(group, project, model, metric),
+                    metric -> limitOf(group, project, model, metric));
         }
         return ledgers.tryReserve(group, project, model, limits, inputTokens);
     }
@@ -95,7 +96,8 @@ public class QuotaScheduler {
             log.info("Learned " + metric.tag() + " limit " + value + " for project " + project + " and model " + model);
             background(ledgers.share(project, model, metric, value, PacificDay.nextMidnight(clock.instant())));
         }
-        metrics.watch(group, project, model, m -> headroomOf(group, project, model, m));
+        metrics.watch(group, project, model, m -> headroomOf(group, project, model, m),
+                m -> limitOf(group, project, model, m));
     }
 
     /**
@@ -144,6 +146,11 @@ public class QuotaScheduler {
             case MINUTE_QUOTA, DAY_QUOTA, TOKEN_QUOTA, MODEL_UNAVAILABLE, CAPACITY, KEY_INVALID, KEY_FORBIDDEN,
                     PROJECT_DISABLED, EGRESS_PROXY, EGRESS_LOCATION, BILLING_EXHAUSTED -> false;
         };
+    }
+
+    private double limitOf(String group, String project, String model, QuotaMetric metric) {
+        long value = policy.limits(group, project, model).get(metric);
+        return value == QuotaLimits.NONE ? Double.NaN : value;
     }
 
     private double headroomOf(String group, String project, String model, QuotaMetric metric) {

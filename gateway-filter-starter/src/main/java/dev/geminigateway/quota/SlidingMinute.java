@@ -112,6 +112,21 @@ final class SlidingMinute {
         return tokens;
     }
 
+    /** When the oldest admission still counted entered the window, or -1 when none is. */
+    synchronized long oldest(long now) {
+        evict(now);
+        for (Entry e : entries) {
+            if (!e.refunded) {
+                return e.at;
+            }
+        }
+        return -1;
+    }
+
+    long windowNanos() {
+        return windowNanos;
+    }
+
     synchronized boolean idle(long now) {
         evict(now);
         return entries.isEmpty();

@@ -109,6 +109,19 @@ final class QuotaScripts {
               tonumber(redis.call('GET', KEYS[4]) or '0')}
             """;
 
+    /**
+     * USAGE, and when the oldest admission entered the window (-1: empty), for the operator's headroom view.
+     * ARGV: now, window.
+     */
+    static final String WINDOW = PRUNE + """
+            prune(tonumber(ARGV[1]) - tonumber(ARGV[2]))
+            local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            local at = -1
+            if #oldest == 2 then at = tonumber(oldest[2]) end
+            return {redis.call('ZCARD', KEYS[1]), tonumber(redis.call('GET', KEYS[3]) or '0'),
+              tonumber(redis.call('GET', KEYS[4]) or '0'), at}
+            """;
+
     /** Gemini says the day is used up: today's count becomes at least the limit. ARGV: rpd, day key ttl. */
     static final String EXHAUST_DAY = """
             local today = tonumber(redis.call('GET', KEYS[4]) or '0')

@@ -26,6 +26,7 @@ import dev.geminigateway.quota.QuotaLedgers;
 import dev.geminigateway.quota.QuotaLimits;
 import dev.geminigateway.quota.QuotaMetric;
 import dev.geminigateway.quota.QuotaReservation;
+import dev.geminigateway.quota.QuotaUsage;
 import dev.geminigateway.outcome.PacificDay;
 
 /**
@@ -196,6 +197,21 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
                     lastUsage.put(key(project, model), used);
                     return used;
                 });
+    }
+
+    /** Read from Redis with the store's timeout; this replica's own counts when Redis cannot answer. */
+    @Override
+    public Mono<QuotaUsage> usage(String project, String model, QuotaLimits limits) {
+        Instant now = clock.instant();
+        return redis.<List<Long>>call(commands -> commands.eval(QuotaScripts.WINDOW, ScriptOutputType.MULTI,
+                        keys(project, model, now.atZone(PacificDay.ZONE).toLocalDate()), Long.toString(now.toEpochMilli()),
+                        Long.toString(windowMillis)))
+                .map(counts -> {
+                    long oldest = counts.get(3);
+                    return new QuotaUsage(counts.get(0), counts.get(1), limits.rpd() == QuotaLimits.NONE ? 0 : counts.get(2),
+                            oldest < 0 ? null : Instant.ofEpochMilli(oldest + windowMillis), kind());
+                })
+                .onErrorResume(unavailable -> fallback.usage(project, model, limits));
     }
 
     private static Headroom headroom(QuotaLimits limits, long[] used) {

@@ -28,7 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(classes = TestGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                "management.endpoints.web.exposure.include=health,prometheus,geminikeys,info",
+                "management.endpoints.web.exposure.include=health,prometheus,geminikeys,geminiconsole,info",
                 "management.endpoint.health.show-details=always",
                 "management.endpoint.health.probes.enabled=true",
                 "management.endpoint.health.group.readiness.include=readinessState,geminiKeys",

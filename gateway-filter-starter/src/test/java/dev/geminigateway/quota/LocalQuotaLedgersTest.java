@@ -49,6 +49,23 @@ class LocalQuotaLedgersTest {
     }
 
     @Test
+    void usageCountsTheMinuteAndTheDayAndSaysWhenTheOldestAdmissionLeaves() {
+        QuotaLimits limits = QuotaLimits.of(5L, 1000L, 10L);
+        assertThat(ledgers.usage("pu", M, limits).block()).isEqualTo(new QuotaUsage(0, 0, 0, null, "local"));
+        Instant first = clock.instant();
+        granted("pu", limits, 300);
+        clock.advance(Duration.ofSeconds(15));
+        QuotaReservation refunded = granted("pu", limits, 200);
+        granted("pu", limits, 50);
+        assertThat(ledgers.usage("pu", M, limits).block()).isEqualTo(new QuotaUsage(3, 550, 3, first.plus(WINDOW), "local"));
+        ledgers.refund(refunded).block();
+        clock.advance(WINDOW.minusSeconds(15));
+        // the first admission left; the refunded one counts no more; the day keeps what Gemini counted
+        assertThat(ledgers.usage("pu", M, limits).block())
+                .isEqualTo(new QuotaUsage(1, 50, 2, first.plusSeconds(15).plus(WINDOW), "local"));
+    }
+
+    @Test
     void theMinuteSlidesRatherThanResettingOnTheClock() {
         QuotaLimits limits = QuotaLimits.of(2L, null, null);
         granted("pa", limits, 1);

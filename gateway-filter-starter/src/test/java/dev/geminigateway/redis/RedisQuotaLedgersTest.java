@@ -25,6 +25,7 @@ import dev.geminigateway.quota.QuotaLedgers;
 import dev.geminigateway.quota.QuotaLimits;
 import dev.geminigateway.quota.QuotaMetric;
 import dev.geminigateway.quota.QuotaReservation;
+import dev.geminigateway.quota.QuotaUsage;
 import dev.geminigateway.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,6 +155,23 @@ class RedisQuotaLedgersTest {
     }
 
     @Test
+    void usageIsTheSharedCountsWithWhenTheOldestAdmissionLeaves() {
+        QuotaLimits limits = QuotaLimits.of(5L, 1000L, 10L);
+        Instant first = clock.instant();
+        granted(replicaA, "pu", limits, 600);
+        clock.advance(Duration.ofSeconds(20));
+        granted(replicaB, "pu", limits, 100);
+        QuotaUsage seen = replicaB.usage("pu", M, limits).block();
+        assertThat(seen).isEqualTo(new QuotaUsage(2, 700, 2, first.plus(WINDOW), "redis"));
+        // the other replica reads the same figures
+        assertThat(replicaA.usage("pu", M, limits).block()).isEqualTo(seen);
+        clock.advance(WINDOW.minusSeconds(20));
+        assertThat(replicaA.usage("pu", M, limits).block())
+                .isEqualTo(new QuotaUsage(1, 100, 2, first.plusSeconds(20).plus(WINDOW), "redis"));
+        assertThat(replicaA.usage("unused", M, limits).block()).isEqualTo(new QuotaUsage(0, 0, 0, null, "redis"));
+    }
+
+    @Test
     void theDayResetsAtPacificMidnightOnTheFallBackDay() {
         clock.set(Instant.parse("2026-11-01T07:00:00Z"));
         QuotaLimits limits = QuotaLimits.of(null, null, 2L);
@@ -219,6 +237,9 @@ class RedisQuotaLedgersTest {
             assertThat(local.tracked()).isTrue();
             assertThat(ledgers.degraded()).isTrue();
             assertThat(denied(ledgers, "pa", limits, 1).metric()).isEqualTo(QuotaMetric.RPM);
+            // the console's usage read says it is this replica's own count that answers
+            assertThat(ledgers.usage("pa", M, limits).block().ledger()).isEqualTo("local");
+            assertThat(ledgers.usage("pa", M, limits).block().requestsThisMinute()).isEqualTo(1);
             ledgers.refund(local).block();
             assertThat(ledgers.headroom("pa", M, limits)).isEqualTo(new Headroom(1, QuotaLimits.NONE, 5));
         }

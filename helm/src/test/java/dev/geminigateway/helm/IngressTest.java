@@ -45,11 +45,12 @@ class IngressTest {
     void operatorPathsAreOptInOneByOne() {
         RenderedChart admin = ChartTemplates.render(Map.of("ingress", Map.of("enabled", true,
                 "expose", Map.of("admin", true))));
-        assertThat(paths(admin)).containsExactly("/v1", "/v1beta", "/v1alpha", "/upload", "/admin", "/actuator/geminikeys");
+        assertThat(paths(admin)).containsExactly("/v1", "/v1beta", "/v1alpha", "/upload", "/admin", "/webjars",
+                "/actuator/geminikeys", "/actuator/geminiconsole");
 
         RenderedChart all = ChartTemplates.render(Map.of("ingress", Map.of("enabled", true,
                 "expose", Map.of("admin", true, "actuator", true, "health", true, "metrics", true))));
-        assertThat(paths(all)).containsExactly("/v1", "/v1beta", "/v1alpha", "/upload", "/admin", "/actuator", "/health",
+        assertThat(paths(all)).containsExactly("/v1", "/v1beta", "/v1alpha", "/upload", "/admin", "/webjars", "/actuator", "/health",
                 "/metrics");
     }
 

@@ -37,7 +37,8 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
  * with a cheap {@code GET models}, at most a few at a time, and serves that result from cache for a while so the
  * endpoint cannot burn quota;</li>
  * <li>{@code GET /metrics}: the Prometheus text, as {@code /actuator/prometheus};</li>
- * <li>{@code GET /admin}: the dashboard page ({@code static/admin/}).</li>
+ * <li>{@code GET /admin}: the console page ({@code static/admin/}), and its chart library under {@code /webjars/uplot/}
+ * ({@link ConsoleAssets}).</li>
  * </ul>
  * None of these paths is under a gateway route ({@code /v1/**, /v1beta/**, /v1alpha/**}), so none reaches Gemini.
  */
@@ -54,7 +55,8 @@ public class OpsRoutes {
                 .andRoute(GET("/health/detailed"), request -> detailed(request, keysHealth, validation, adminToken))
                 .andRoute(GET("/metrics"), request -> metrics(prometheus.getIfAvailable()))
                 .andRoute(GET("/admin").or(GET("/admin/")),
-                        request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(dashboard));
+                        request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(dashboard))
+                .and(ConsoleAssets.routes());
     }
 
     private static Mono<ServerResponse> detailed(ServerRequest request, GeminiKeysHealthIndicator keysHealth,

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.sample.SampleGatewayApplication;
 import dev.geminigateway.simulator.GeminiSimulator;
 import dev.geminigateway.simulator.KeyStatus;
@@ -54,6 +55,9 @@ public abstract class OpsGatewayTest {
     @Autowired
     protected KeyRegistry registry;
 
+    @Autowired
+    protected QuotaScheduler quota;
+
     @DynamicPropertySource
     static void upstream(DynamicPropertyRegistry properties) {
         // No probe.base-url: key probes find the simulator through the routes, from start-up.
@@ -69,6 +73,9 @@ public abstract class OpsGatewayTest {
             store.recordSuccess(key.id());
             store.clearCooldowns(key.project());
         }
+        // a limit Gemini stated in an earlier test would keep the scheduler from sending what this test expects
+        quota.policy().forgetLearned();
+        quota.ledgers().reset();
     }
 
     protected String baseUrl() {
