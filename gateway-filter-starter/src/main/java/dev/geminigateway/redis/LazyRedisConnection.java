@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -31,19 +32,22 @@ final class LazyRedisConnection<C> implements AutoCloseable {
     private final Predicate<C> open;
     private final Duration timeout;
     private final long pauseNanos;
+    /** Monotonic nanoseconds the pause is measured in (System::nanoTime; a test's own ticker). */
+    private final LongSupplier nanoTime;
     private final String user;
     private final String whileDown;
     /** The connection, made or being made; replaced after a failure. Not cancelled by a caller that gives up. */
     private final AtomicReference<CompletableFuture<C>> connection = new AtomicReference<>();
     private volatile boolean degraded;
-    private volatile long pausedUntil = System.nanoTime();
+    private volatile long pausedUntil;
 
     /**
      * @param user what uses Redis, for the log ("Quota ledgers")
      * @param whileDown what it does meanwhile, for the log ("deciding on this replica alone")
+     * @param nanoTime monotonic nanoseconds for the pause ({@code System::nanoTime})
      */
     LazyRedisConnection(Supplier<C> connect, Consumer<C> disconnect, Predicate<C> open, Duration timeout,
-            Duration pause, String user, String whileDown) {
+            Duration pause, String user, String whileDown, LongSupplier nanoTime) {
         this.connect = connect;
         this.disconnect = disconnect;
         this.open = open;
@@ -51,6 +55,8 @@ final class LazyRedisConnection<C> implements AutoCloseable {
         this.pauseNanos = pause.toNanos();
         this.user = user;
         this.whileDown = whileDown;
+        this.nanoTime = nanoTime;
+        this.pausedUntil = nanoTime.getAsLong();
     }
 
     private Mono<C> connection() {
@@ -79,7 +85,7 @@ final class LazyRedisConnection<C> implements AutoCloseable {
 
     /** Runs {@code command} with the timeout; fails at once during the pause after a failure. */
     <T> Mono<T> call(Function<C, Mono<T>> command) {
-        if (System.nanoTime() - pausedUntil < 0) {
+        if (nanoTime.getAsLong() - pausedUntil < 0) {
             return Mono.error(new IllegalStateException("Redis failed recently; not asked again yet"));
         }
         CompletableFuture<C> made = connection.get();
@@ -104,7 +110,7 @@ final class LazyRedisConnection<C> implements AutoCloseable {
     }
 
     private void failed(Throwable error) {
-        pausedUntil = System.nanoTime() + pauseNanos;
+        pausedUntil = nanoTime.getAsLong() + pauseNanos;
         if (!degraded) {
             degraded = true;
             log.warn(user + ": Redis unavailable (" + error + "), " + whileDown + " until it returns");

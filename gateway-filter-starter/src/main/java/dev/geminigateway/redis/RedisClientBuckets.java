@@ -3,6 +3,7 @@ package dev.geminigateway.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.github.bucket4j.BucketConfiguration;
@@ -46,8 +47,14 @@ public class RedisClientBuckets implements SharedBuckets {
      * @param timeMeter the clock buckets refill by
      */
     public RedisClientBuckets(Supplier<AbstractRedisClient> client, Duration timeout, TimeMeter timeMeter) {
+        this(client, timeout, timeMeter, System::nanoTime);
+    }
+
+    /** @param pauseTime monotonic nanoseconds for the pause after a Redis failure (a test's ticker) */
+    RedisClientBuckets(Supplier<AbstractRedisClient> client, Duration timeout, TimeMeter timeMeter,
+            LongSupplier pauseTime) {
         this.connection = new LazyRedisConnection<>(() -> connect(client.get(), timeout, timeMeter),
-                linked -> linked.link().close(), linked -> linked.link().isOpen(), timeout, PAUSE, "Client rate limits", "counting on this replica alone");
+                linked -> linked.link().close(), linked -> linked.link().isOpen(), timeout, PAUSE, "Client rate limits", "counting on this replica alone", pauseTime);
     }
 
     @Override

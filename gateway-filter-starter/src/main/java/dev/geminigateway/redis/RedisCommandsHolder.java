@@ -2,6 +2,7 @@ package dev.geminigateway.redis;
 
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -28,11 +29,15 @@ final class RedisCommandsHolder implements AutoCloseable {
 
     private final LazyRedisConnection<StatefulConnection<String, String>> connection;
 
-    /** @param user what uses Redis, for the log ("Quota ledgers") */
-    RedisCommandsHolder(Supplier<? extends AbstractRedisClient> client, Duration timeout, String user) {
+    /**
+     * @param user what uses Redis, for the log ("Quota ledgers")
+     * @param nanoTime monotonic nanoseconds for the pause after a failure ({@code System::nanoTime})
+     */
+    RedisCommandsHolder(Supplier<? extends AbstractRedisClient> client, Duration timeout, String user,
+            LongSupplier nanoTime) {
         this.connection = new LazyRedisConnection<>(() -> connect(client.get()), StatefulConnection::close,
                 StatefulConnection::isOpen, timeout,
-                PAUSE, user, "deciding on this replica alone");
+                PAUSE, user, "deciding on this replica alone", nanoTime);
     }
 
     /** Completes once connected, or fails after {@code wait} (tests, an operator's reset). */

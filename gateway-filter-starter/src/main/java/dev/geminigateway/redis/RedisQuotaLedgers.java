@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -68,7 +69,13 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
      */
     public RedisQuotaLedgers(Supplier<? extends AbstractRedisClient> client, Clock clock, Duration safetyMargin, Duration timeout,
             String prefix, int maxLocalLedgers) {
-        this.redis = new RedisCommandsHolder(client, timeout, "Quota ledgers");
+        this(client, clock, safetyMargin, timeout, prefix, maxLocalLedgers, System::nanoTime);
+    }
+
+    /** @param pauseTime monotonic nanoseconds for the pause after a Redis failure (a test's ticker) */
+    RedisQuotaLedgers(Supplier<? extends AbstractRedisClient> client, Clock clock, Duration safetyMargin, Duration timeout,
+            String prefix, int maxLocalLedgers, LongSupplier pauseTime) {
+        this.redis = new RedisCommandsHolder(client, timeout, "Quota ledgers", pauseTime);
         this.fallback = new LocalQuotaLedgers(clock, safetyMargin, maxLocalLedgers);
         this.clock = clock;
         this.windowMillis = LocalQuotaLedgers.WINDOW.plus(safetyMargin).toMillis();

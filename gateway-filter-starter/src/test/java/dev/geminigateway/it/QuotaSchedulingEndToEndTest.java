@@ -38,6 +38,14 @@ class QuotaSchedulingEndToEndTest extends GatewayIntegrationTest {
         quota.setProactive(true);
     }
 
+    /**
+     * A ledger's exact wait as the gateway's Retry-After states it: to the nearest second (whole seconds of the wait
+     * less half a second, rounded up), at least one.
+     */
+    private static long nearestSecond(Duration wait) {
+        return Math.max(1, (Math.max(0, wait.minusMillis(500).toMillis()) + 999) / 1000);
+    }
+
     /** What an operator would configure: the same limits Gemini enforces. */
     private void know(String project, QuotaMetric metric, long value) {
         quota.learn("default", project, MODEL, metric, value);
@@ -52,13 +60,16 @@ class QuotaSchedulingEndToEndTest extends GatewayIntegrationTest {
         for (int i = 0; i < 6; i++) {
             postNative(GENERATE).expectStatus().isOk();
         }
-        Instant now = Instant.now();
-        long untilMidnight = Duration.between(now, PacificDay.nextMidnight(now)).toSeconds();
         for (int i = 0; i < 3; i++) {
-            postNative(GENERATE).expectStatus().isEqualTo(429)
-                    .expectHeader().value("Retry-After", value -> assertThat(Long.parseLong(value))
-                            .isBetween(untilMidnight - 1, untilMidnight + 2))
-                    .expectBody().jsonPath("$.error.status").isEqualTo("RESOURCE_EXHAUSTED");
+            Instant asked = Instant.now();
+            Instant midnight = PacificDay.nextMidnight(asked);
+            String retryAfter = postNative(GENERATE).expectStatus().isEqualTo(429)
+                    .expectBody().jsonPath("$.error.status").isEqualTo("RESOURCE_EXHAUSTED")
+                    .returnResult().getResponseHeaders().getFirst("Retry-After");
+            Instant answered = Instant.now();
+            assertThat(Long.parseLong(retryAfter)).as("Retry-After, seconds until Pacific midnight")
+                    .isBetween(nearestSecond(Duration.between(answered, midnight)),
+                            nearestSecond(Duration.between(asked, midnight)));
         }
         assertThat(SIM.counters().total()).isEqualTo(6);
         assertThat(SIM.counters().withStatus(429)).isZero();
@@ -73,19 +84,25 @@ class QuotaSchedulingEndToEndTest extends GatewayIntegrationTest {
             SIM.setQuota(project, MODEL, Quota.of(1, 1_000_000, 1000));
             know(project, QuotaMetric.RPM, 1);
         }
-        Instant first = Instant.now();
-        for (int i = 0; i < 3; i++) {
+        // The first admission leaves the window 60 s (plus a 250 ms safety margin) after it was made: it was made
+        // between sentFirst and firstAnswered, and the 429 is decided between asked and answered.
+        Duration window = Duration.ofSeconds(60).plusMillis(250);
+        Instant sentFirst = Instant.now();
+        postNative(GENERATE).expectStatus().isOk();
+        Instant firstAnswered = Instant.now();
+        for (int i = 0; i < 2; i++) {
             postNative(GENERATE).expectStatus().isOk();
         }
-        // The first admission leaves the window 60 s (plus a 250 ms safety margin) after it was made.
-        long elapsed = Duration.between(first, Instant.now()).toMillis();
-        long expected = (60_250 - elapsed + 999) / 1000;
-        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+        Instant asked = Instant.now();
+        String retryAfter = client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .exchange().expectStatus().isEqualTo(429)
-                .expectHeader().value("Retry-After", value -> assertThat(Long.parseLong(value))
-                        .isBetween(expected - 1, expected + 1))
-                .expectBody().jsonPath("$.error.type").isEqualTo("rate_limit_error");
+                .expectBody().jsonPath("$.error.type").isEqualTo("rate_limit_error")
+                .returnResult().getResponseHeaders().getFirst("Retry-After");
+        Instant answered = Instant.now();
+        assertThat(Long.parseLong(retryAfter)).as("Retry-After, seconds until the first admission leaves the window")
+                .isBetween(nearestSecond(Duration.between(answered, sentFirst.plus(window))),
+                        nearestSecond(Duration.between(asked, firstAnswered.plus(window))));
         assertThat(SIM.counters().total()).isEqualTo(3);
         assertThat(SIM.counters().withStatus(429)).isZero();
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import dev.geminigateway.it.TestGatewayApplication;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.rotation.UpstreamBreakers;
 import dev.geminigateway.simulator.GeminiSimulator;
 import dev.geminigateway.store.KeyState;
@@ -24,7 +25,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * One gateway context for every observability and admin test (same properties, so Spring caches it), with client
  * authentication, the admin token and Spring Security on, in front of one in-process simulator. Each test starts
- * from a clean simulator, clean key states and the configured keys only.
+ * from a clean simulator, clean key states, the configured keys only and no learned quota; counters are cumulative
+ * across the tests of this context, so a test asserts what its own action added.
  */
 @SpringBootTest(classes = TestGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
@@ -70,6 +72,9 @@ public abstract class ObservabilityIntegrationTest {
     @Autowired
     protected UpstreamBreakers breakers;
 
+    @Autowired
+    protected QuotaScheduler quota;
+
     protected WebTestClient client;
 
     @DynamicPropertySource
@@ -96,6 +101,9 @@ public abstract class ObservabilityIntegrationTest {
             store.clearCooldowns(key.project());
         }
         breakers.reset();
+        // A quota 429 teaches the gateway a limit until Pacific midnight: a later test must not inherit it.
+        quota.ledgers().reset();
+        quota.policy().forgetLearned();
         client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(20)).build();
     }

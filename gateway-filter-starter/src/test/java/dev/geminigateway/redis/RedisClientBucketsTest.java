@@ -1,12 +1,10 @@
 package dev.geminigateway.redis;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterAll;
@@ -22,32 +20,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Client buckets shared through a real redis-server this test starts on a free port, and the fallback without it. */
 class RedisClientBucketsTest {
 
-    private static Process redis;
-    private static int port;
+    private static RedisServerProcess redis;
     private static RedisClient client;
 
     @BeforeAll
-    static void startRedis() throws Exception {
-        port = freePort();
-        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!accepts(port)) {
-            assertThat(System.nanoTime()).as("redis-server did not start").isLessThan(deadline);
-            assertThat(redis.isAlive()).as("redis-server exited").isTrue();
-            Thread.sleep(50);
-        }
-        client = RedisClient.create("redis://127.0.0.1:" + port);
+    static void startRedis() {
+        redis = RedisServerProcess.start();
+        client = RedisClient.create(redis.url());
     }
 
     @AfterAll
-    static void stopRedis() throws InterruptedException {
+    static void stopRedis() {
         if (client != null) {
             client.shutdown();
         }
         if (redis != null) {
-            redis.destroy();
-            redis.waitFor(10, TimeUnit.SECONDS);
+            redis.close();
         }
     }
 
@@ -98,56 +86,40 @@ class RedisClientBucketsTest {
     }
 
     @Test
-    void whileRedisStaysDownNoRequestWaitsForTheTimeout() throws Exception {
-        int ownPort = freePort();
-        Process own = new ProcessBuilder("redis-server", "--port", Integer.toString(ownPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        RedisClient ownClient = RedisClient.create("redis://127.0.0.1:" + ownPort);
+    void whileRedisStaysDownNoRequestWaitsForTheTimeout() {
+        RedisServerProcess own = RedisServerProcess.start();
+        RedisClient ownClient = RedisClient.create(own.url());
+        // The pause after a failure runs on this ticker, so the test steps past it instead of waiting it out.
+        AtomicLong pauseTime = new AtomicLong();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!accepts(ownPort)) {
-                assertThat(System.nanoTime()).as("redis-server did not start").isLessThan(deadline);
-                Thread.sleep(50);
-            }
             // A timeout far beyond the bounds below: a request that waited for Redis could not finish within them.
             RedisClientBuckets buckets = new RedisClientBuckets(() -> ownClient, Duration.ofSeconds(20),
-                    ClientRateLimiter.timeMeter(Clock.systemUTC()));
+                    ClientRateLimiter.timeMeter(Clock.systemUTC()), pauseTime::get);
             ClientRateLimiter limiter = replica(buckets);
             ClientRateLimiter.Config limits = new ClientRateLimiter.Config().setRequestsPerMinute(1000);
             assertThat(limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(10)).isAllowed()).isTrue();
             assertThat(buckets.isDegraded()).isFalse();
 
-            own.destroy();
-            own.waitFor(10, TimeUnit.SECONDS);
+            own.kill();
             // the first request may still meet the connection before Lettuce has seen it close
             limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(25));
             assertThat(buckets.isDegraded()).isTrue();
-            // past the pause after a failure: Redis is still down, and Lettuce is reconnecting
-            Thread.sleep(5500);
+            // past the pause after a failure (5 s): Redis is still down, and Lettuce is reconnecting
+            pauseTime.addAndGet(Duration.ofSeconds(5).plusMillis(1).toNanos());
             for (int i = 0; i < 5; i++) {
                 assertThat(limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(5)).isAllowed())
                         .as("request %d while Redis is down", i).isTrue();
             }
         }
         finally {
-            own.destroy();
             ownClient.shutdown();
+            own.close();
         }
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        }
-        catch (IOException e) {
-            return false;
         }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RedisClusterBackendsTest {
 
     private static final String FLASH = "gemini-2.5-flash";
+    /** How often a wait that asks Redis asks again. */
+    private static final Duration POLL = Duration.ofMillis(50);
     private static RedisClusterProcess cluster;
 
     private final List<LettuceConnectionFactory> factories = new ArrayList<>();
@@ -67,8 +70,10 @@ class RedisClusterBackendsTest {
 
     @Test
     void ledgersAndLearnedLimitsAreSharedOnACluster() {
-        RedisQuotaLedgers a = ledgers("gq-shared");
-        RedisQuotaLedgers b = ledgers("gq-shared");
+        // One instant for the whole test: no Pacific midnight can fall between the writes and the checks.
+        Clock now = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+        RedisQuotaLedgers a = ledgers("gq-shared", now);
+        RedisQuotaLedgers b = ledgers("gq-shared", now);
         QuotaLimits limits = QuotaLimits.of(3L, 1000L, 100L);
 
         List<Admission> admissions = new ArrayList<>();
@@ -85,11 +90,11 @@ class RedisClusterBackendsTest {
         RedisServerProcess owner = cluster.ownerOf(tag + ":z");
         assertThat(cluster.ownerOf(tag + ":t")).isSameAs(owner);
         assertThat(owner.cli("ZCARD", tag + ":z")).isEqualTo("3");
-        assertThat(owner.cli("GET", tag + ":d:" + LocalDate.now(PacificDay.ZONE))).isEqualTo("3");
+        assertThat(owner.cli("GET", tag + ":d:" + LocalDate.ofInstant(now.instant(), PacificDay.ZONE))).isEqualTo("3");
 
-        Instant midnight = PacificDay.nextMidnight(Instant.now());
+        Instant midnight = PacificDay.nextMidnight(now.instant());
         a.share("pb", FLASH, QuotaMetric.RPM, 7, midnight).block();
-        QuotaPolicy otherReplica = new QuotaPolicy(Map.of());
+        QuotaPolicy otherReplica = new QuotaPolicy(Map.of(), now);
         new SharedLearnedLimits(b, otherReplica, Duration.ofSeconds(1)).refresh().block();
         assertThat(otherReplica.limits("g", "pb", FLASH).rpm()).isEqualTo(7);
     }
@@ -150,18 +155,20 @@ class RedisClusterBackendsTest {
             }
         });
 
-        Thread.sleep(300);
+        // Counted, not timed: the load is under way before the failover and goes on after it.
+        Await.until(Duration.ofSeconds(30), POLL, "load under way", () -> calls.get() + failures.size() >= 30);
         RedisServerProcess newMaster = cluster.failOver(windowKey);
         assertThat(newMaster).isNotSameAs(oldMaster);
-        Thread.sleep(1500);
+        int atFailover = calls.get() + failures.size();
+        Await.until(Duration.ofSeconds(30), POLL, "load goes on after the failover",
+                () -> calls.get() + failures.size() >= atFailover + 30);
         loading.set(false);
         load.get();
 
         assertThat(failures).as("no call failed during the failover").isEmpty();
         assertThat(calls.get()).isGreaterThan(30);
         // After the failover the ledgers are shared again, on the promoted master.
-        Await.until(Duration.ofSeconds(10), "ledgers shared again", () -> {
-            RedisServerProcess.sleep(50);
+        Await.until(Duration.ofSeconds(10), POLL, "ledgers shared again", () -> {
             a.tryReserve("g", "pf", FLASH, generous, 1).block();
             return !a.degraded();
         });
@@ -202,13 +209,13 @@ class RedisClusterBackendsTest {
             RedisServerProcess promoted = cluster.awaitNewMasterOf(windowKey);
             assertThat(promoted).isNotSameAs(killed);
             // Shared again once the clients see the new topology: a grant from B lands in the promoted master.
-            Await.until(Duration.ofSeconds(30), "ledgers shared again on the promoted master", () -> {
-                RedisServerProcess.sleep(100);
-                assertThat(cluster.ownerOf(windowKey)).isSameAs(promoted);
-                long before = Long.parseLong(promoted.cli("ZCARD", windowKey));
-                b.tryReserve("g", "pk", FLASH, generous, 1).block();
-                return !b.degraded() && Long.parseLong(promoted.cli("ZCARD", windowKey)) > before;
-            });
+            Await.until(Duration.ofSeconds(30), Duration.ofMillis(100), "ledgers shared again on the promoted master",
+                    () -> {
+                        assertThat(cluster.ownerOf(windowKey)).isSameAs(promoted);
+                        long before = Long.parseLong(promoted.cli("ZCARD", windowKey));
+                        b.tryReserve("g", "pk", FLASH, generous, 1).block();
+                        return !b.degraded() && Long.parseLong(promoted.cli("ZCARD", windowKey)) > before;
+                    });
             loading.set(false);
             load.get();
             assertThat(failures).as("no call failed while the master was down").isEmpty();
@@ -238,8 +245,12 @@ class RedisClusterBackendsTest {
     }
 
     private RedisQuotaLedgers ledgers(String prefix) {
+        return ledgers(prefix, Clock.systemUTC());
+    }
+
+    private RedisQuotaLedgers ledgers(String prefix, Clock clock) {
         LettuceConnectionFactory factory = factory();
-        RedisQuotaLedgers made = new RedisQuotaLedgers(factory::getRequiredNativeClient, Clock.systemUTC(),
+        RedisQuotaLedgers made = new RedisQuotaLedgers(factory::getRequiredNativeClient, clock,
                 Duration.ZERO, Duration.ofSeconds(2), prefix, 100);
         made.ready(Duration.ofSeconds(10)).block();
         ledgers.add(made);
@@ -270,9 +281,7 @@ class RedisClusterBackendsTest {
     }
 
     private static void awaitOwner(RedisResourceOwners owners, String name, String project) {
-        Await.until(Duration.ofSeconds(10), name + " known", () -> {
-            RedisServerProcess.sleep(20);
-            return project.equals(owners.owner(name).block(Duration.ofSeconds(5)));
-        });
+        Await.until(Duration.ofSeconds(10), POLL, name + " known",
+                () -> project.equals(owners.owner(name).block(Duration.ofSeconds(5))));
     }
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.awaitility.Awaitility;
+
 /**
  * A local Redis Cluster of real redis-server processes, created with {@code redis-cli --cluster create}: masters only,
  * or with replicas, so that a test can fail one master over to its replica under load.
@@ -81,15 +83,11 @@ public final class RedisClusterProcess implements AutoCloseable {
         if (!reply.contains("OK")) {
             throw new AssertionError("CLUSTER FAILOVER refused: " + reply);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (replica.cli("ROLE").startsWith("master") && !replica.cli("EXISTS", key).contains("MOVED")) {
-                awaitHealthy();
-                return replica;
-            }
-            RedisServerProcess.sleep(50);
-        }
-        throw new AssertionError("The failover of " + key + "'s master did not complete");
+        Awaitility.await("the failover of " + key + "'s master completes").atMost(Duration.ofSeconds(20))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> replica.cli("ROLE").startsWith("master") && !replica.cli("EXISTS", key).contains("MOVED"));
+        awaitHealthy();
+        return replica;
     }
 
     /**
@@ -105,18 +103,13 @@ public final class RedisClusterProcess implements AutoCloseable {
 
     /** Waits until a live master serves {@code key} again and returns it. */
     public RedisServerProcess awaitNewMasterOf(String key) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (RedisServerProcess node : nodes) {
-                if (node.isAlive() && node.cli("ROLE").startsWith("master")
+        return Awaitility.await("a replica takes over " + key).atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> nodes.stream().filter(node -> node.isAlive() && node.cli("ROLE").startsWith("master")
                         && node.cli("EXISTS", key).matches("\\d+")
-                        && node.cli("CLUSTER", "INFO").contains("cluster_state:ok")) {
-                    return node;
-                }
-            }
-            RedisServerProcess.sleep(100);
-        }
-        throw new AssertionError("No replica took over " + key);
+                        && node.cli("CLUSTER", "INFO").contains("cluster_state:ok")).findFirst(),
+                        java.util.Optional::isPresent)
+                .get();
     }
 
     /** Starts a killed node again with its nodes file: it rejoins as a replica of the master that replaced it. */
@@ -126,19 +119,13 @@ public final class RedisClusterProcess implements AutoCloseable {
     }
 
     private void awaitHealthy() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            // A replica that has not synced with its master yet would refuse to take over from it.
-            boolean ok = nodes.stream().filter(RedisServerProcess::isAlive)
-                    .allMatch(node -> node.cli("CLUSTER", "INFO").contains("cluster_state:ok")
-                            && (!node.cli("ROLE").startsWith("slave")
-                                    || node.cli("INFO", "replication").contains("master_link_status:up")));
-            if (ok) {
-                return;
-            }
-            RedisServerProcess.sleep(100);
-        }
-        throw new AssertionError("Redis cluster did not reach cluster_state:ok with every replica in sync");
+        // A replica that has not synced with its master yet would refuse to take over from it.
+        Awaitility.await("Redis cluster reaches cluster_state:ok with every replica in sync")
+                .atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> nodes.stream().filter(RedisServerProcess::isAlive)
+                        .allMatch(node -> node.cli("CLUSTER", "INFO").contains("cluster_state:ok")
+                                && (!node.cli("ROLE").startsWith("slave")
+                                        || node.cli("INFO", "replication").contains("master_link_status:up"))));
     }
 
     @Override

@@ -1,15 +1,11 @@
 package dev.geminigateway.redis;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScoredValue;
@@ -41,57 +37,26 @@ class RedisQuotaLedgersTest {
     private static final Duration WINDOW = Duration.ofMinutes(1).plus(MARGIN);
     private static final String M = "gemini-2.5-flash";
 
-    private static Process server;
-    private static int port;
+    private static RedisServerProcess server;
     private static RedisClient client;
-    private static Path workDir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
     private RedisQuotaLedgers replicaA;
     private RedisQuotaLedgers replicaB;
 
     @BeforeAll
-    static void startRedis() throws Exception {
-        port = freePort();
-        workDir = Files.createTempDirectory("quota-redis");
-        server = redisServer(port, workDir);
-        client = RedisClient.create("redis://127.0.0.1:" + port);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A redis-server of this test's own on {@code port}, without persistence; returns once it accepts connections. */
-    static Process redisServer(int port, Path dir) throws Exception {
-        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--save", "", "--appendonly",
-                "no", "--daemonize", "no", "--dir", dir.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            try (Socket probe = new Socket("127.0.0.1", port)) {
-                return process;
-            }
-            catch (IOException notYet) {
-                if (System.nanoTime() > deadline || !process.isAlive()) {
-                    process.destroy();
-                    throw new IllegalStateException("redis-server did not start on port " + port);
-                }
-                Thread.sleep(50);
-            }
-        }
+    static void startRedis() {
+        server = RedisServerProcess.start();
+        client = RedisClient.create(server.url());
     }
 
     @AfterAll
-    static void stopRedis() throws Exception {
+    static void stopRedis() {
         if (client != null) {
             client.shutdown();
         }
         if (server != null) {
-            server.destroy();
-            server.waitFor();
+            server.close();
         }
     }
 
@@ -212,7 +177,7 @@ class RedisQuotaLedgersTest {
                 .withBean(org.springframework.cloud.gateway.config.GatewayProperties.class)
                 .withPropertyValues("gemini.gateway.groups.free.keys=AIzaSyAutoConfigKey1xxxxxxxxxxxxxxxxxxxxxx@pa")
                 .withPropertyValues("gemini.gateway.quota.ledgers=redis",
-                        "spring.data.redis.url=redis://127.0.0.1:" + port,
+                        "spring.data.redis.url=" + server.url(),
                         "gemini.gateway.store.type=in-memory")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -221,17 +186,15 @@ class RedisQuotaLedgersTest {
     }
 
     @Test
-    void whenRedisGoesDownTheReplicaDecidesOnItsOwnLedgersInsteadOfFailing() throws Exception {
-        int ownPort = freePort();
-        Process own = redisServer(ownPort, workDir);
-        RedisClient ownClient = RedisClient.create("redis://127.0.0.1:" + ownPort);
+    void whenRedisGoesDownTheReplicaDecidesOnItsOwnLedgersInsteadOfFailing() {
+        RedisServerProcess own = RedisServerProcess.start();
+        RedisClient ownClient = RedisClient.create(own.url());
         try (RedisQuotaLedgers ledgers = new RedisQuotaLedgers(() -> ownClient, clock, MARGIN, Duration.ofMillis(500),
                 "gq-down", 100)) {
             QuotaLimits limits = QuotaLimits.of(1L, null, 5L);
             ledgers.ready(Duration.ofSeconds(10)).block();
             assertThat(granted(ledgers, "pa", limits, 1).tracked()).isTrue();
-            own.destroy();
-            own.waitFor();
+            own.kill();
             // Redis would refuse this one; unreachable, the replica's own (empty) ledger takes it and counts it
             QuotaReservation local = granted(ledgers, "pa", limits, 1);
             assertThat(local.tracked()).isTrue();
@@ -244,37 +207,37 @@ class RedisQuotaLedgersTest {
             assertThat(ledgers.headroom("pa", M, limits)).isEqualTo(new Headroom(1, QuotaLimits.NONE, 5));
         }
         finally {
-            own.destroy();
             ownClient.shutdown();
+            own.close();
         }
     }
 
     @Test
-    void whileRedisStaysDownNoCallWaitsForTheTimeout() throws Exception {
-        int ownPort = freePort();
-        Process own = redisServer(ownPort, workDir);
-        RedisClient ownClient = RedisClient.create("redis://127.0.0.1:" + ownPort);
+    void whileRedisStaysDownNoCallWaitsForTheTimeout() {
+        RedisServerProcess own = RedisServerProcess.start();
+        RedisClient ownClient = RedisClient.create(own.url());
+        // The pause after a failure runs on this ticker, so the test steps past it instead of waiting it out.
+        AtomicLong pauseTime = new AtomicLong();
         // A timeout far beyond the bounds below: a call that waited for Redis could not finish within them.
         try (RedisQuotaLedgers ledgers = new RedisQuotaLedgers(() -> ownClient, clock, MARGIN, Duration.ofSeconds(20),
-                "gq-outage", 100)) {
+                "gq-outage", 100, pauseTime::get)) {
             QuotaLimits limits = QuotaLimits.of(1000L, null, 100_000L);
             ledgers.ready(Duration.ofSeconds(10)).block();
             assertThat(granted(ledgers, "pa", limits, 1).tracked()).isTrue();
-            own.destroy();
-            own.waitFor();
+            own.kill();
             // the first call may still meet the connection before Lettuce has seen it close
             ledgers.tryReserve("g", "pa", M, limits, 1).block(Duration.ofSeconds(25));
             assertThat(ledgers.degraded()).isTrue();
-            // past the pause after a failure: Redis is still down, and Lettuce is reconnecting
-            Thread.sleep(1500);
+            // past the pause after a failure (1 s): Redis is still down, and Lettuce is reconnecting
+            pauseTime.addAndGet(Duration.ofSeconds(1).plusMillis(1).toNanos());
             for (int i = 0; i < 5; i++) {
                 assertThat(ledgers.tryReserve("g", "pa", M, limits, 1).block(Duration.ofSeconds(5)))
                         .as("call %d while Redis is down", i).isInstanceOf(Admission.Granted.class);
             }
         }
         finally {
-            own.destroy();
             ownClient.shutdown();
+            own.close();
         }
     }
 

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.affinity.LocalResourceOwners;
-import dev.geminigateway.redis.RedisServerProcess;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -23,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two gateways' owner stores on one real redis-server share what either learned; a dead Redis is "unknown". */
 class RedisResourceOwnersTest {
+
+    /** How often a wait that asks Redis asks again. */
+    private static final Duration POLL = Duration.ofMillis(10);
 
     private static RedisServerProcess redis;
 
@@ -75,11 +77,8 @@ class RedisResourceOwnersTest {
 
         b.forget("cachedContents/xyz");
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (c.owner("cachedContents/xyz").block(Duration.ofSeconds(2)) != null && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(c.owner("cachedContents/xyz").block(Duration.ofSeconds(2))).isNull();
+        Await.until(Duration.ofSeconds(5), POLL, "cachedContents/xyz forgotten by a third gateway",
+                () -> c.owner("cachedContents/xyz").block(Duration.ofSeconds(2)) == null);
         assertThat(b.owner("cachedContents/xyz").block(Duration.ofSeconds(2))).isNull();
     }
 
@@ -96,12 +95,8 @@ class RedisResourceOwnersTest {
     }
 
     private void awaitOwner(RedisResourceOwners owners, String name, String project) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        String found = null;
-        while (System.nanoTime() < deadline && !project.equals(found)) {
-            found = owners.owner(name).block(Duration.ofSeconds(2));
-        }
-        assertThat(found).as("owner of " + name + " seen by the other gateway").isEqualTo(project);
+        Await.until(Duration.ofSeconds(5), POLL, "owner of " + name + " seen by the other gateway",
+                () -> project.equals(owners.owner(name).block(Duration.ofSeconds(2))));
     }
 
     private RedisResourceOwners gateway(int port) {

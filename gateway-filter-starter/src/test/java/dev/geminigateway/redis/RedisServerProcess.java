@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 /**
  * A real {@code redis-server} for tests: on a free port, without persistence ({@code --save "" --appendonly no}),
  * killed with SIGKILL for fault tests and restarted on the same port. A missing {@code redis-server} fails the test
@@ -137,17 +140,18 @@ public final class RedisServerProcess implements AutoCloseable {
             throw new AssertionError("redis-server is required for the Redis store tests and could not be run "
                     + "(install the redis-server package): " + e.getMessage(), e);
         }
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("redis-server exited at start: " + log());
-            }
-            if (cli("PING").contains("PONG")) {
-                return;
-            }
-            sleep(20);
+        try {
+            Awaitility.await("redis-server on port " + port + " answers PING").atMost(STARTUP)
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("redis-server exited at start: " + log());
+                        }
+                        return cli("PING").contains("PONG");
+                    });
         }
-        throw new AssertionError("redis-server on port " + port + " did not answer PING: " + log());
+        catch (ConditionTimeoutException e) {
+            throw new AssertionError("redis-server on port " + port + " did not answer PING: " + log(), e);
+        }
     }
 
     private String log() {
@@ -176,16 +180,6 @@ public final class RedisServerProcess implements AutoCloseable {
         }
         catch (IOException e) {
             throw new AssertionError("Could not run " + args.get(0) + ": " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,7 +1,5 @@
 package dev.geminigateway.redis;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -31,26 +29,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SharedLearnedLimitsTest {
 
     private static final String M = "gemini-2.5-flash";
+    /** The background refresh runs every second; the bound only tolerates a loaded machine. */
+    private static final Duration LEARNED = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(20);
     private static final String RPM_QUOTA_ID = "GenerateRequestsPerMinutePerProjectPerModel-FreeTier";
 
-    private static Process server;
+    private static RedisServerProcess server;
     private static RedisClient client;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
 
     @BeforeAll
-    static void startRedis() throws Exception {
-        int port = RedisQuotaLedgersTest.freePort();
-        Path dir = Files.createTempDirectory("learned-redis");
-        server = RedisQuotaLedgersTest.redisServer(port, dir);
-        client = RedisClient.create("redis://127.0.0.1:" + port);
+    static void startRedis() {
+        server = RedisServerProcess.start();
+        client = RedisClient.create(server.url());
     }
 
     @AfterAll
-    static void stopRedis() throws Exception {
+    static void stopRedis() {
         client.shutdown();
-        server.destroy();
-        server.waitFor();
+        server.close();
     }
 
     /** One gateway replica: its own policy (nothing declared), ledgers and scheduler, on the shared Redis. */
@@ -74,7 +72,7 @@ class SharedLearnedLimitsTest {
     }
 
     @Test
-    void aLimitLearnedByOneReplicaIsUsedByTheOtherAndSurvivesARestartUntilPacificMidnight() throws Exception {
+    void aLimitLearnedByOneReplicaIsUsedByTheOtherAndSurvivesARestartUntilPacificMidnight() {
         try (Replica a = new Replica(); Replica b = new Replica()) {
             a.ledgers.reset();
             b.ledgers.ready(Duration.ofSeconds(10)).block();
@@ -85,7 +83,7 @@ class SharedLearnedLimitsTest {
                     2, RPM_QUOTA_ID, "quota"), null);
             assertThat(a.policy.limits("g", "pa", M).rpm()).isEqualTo(2);
 
-            Await.until(() -> {
+            Await.until(LEARNED, POLL, "b reads the limit a learned", () -> {
                 b.shared.refresh().block();
                 return b.policy.limits("g", "pa", M).rpm() == 2;
             });
@@ -100,7 +98,8 @@ class SharedLearnedLimitsTest {
             restarted.ledgers.ready(Duration.ofSeconds(10)).block();
             restarted.shared.start();
             try {
-                Await.until(() -> restarted.policy.limits("g", "pa", M).rpm() == 2);
+                Await.until(LEARNED, POLL, "the background refresh brings the learned limit",
+                        () -> restarted.policy.limits("g", "pa", M).rpm() == 2);
             }
             finally {
                 restarted.shared.stop();
@@ -111,18 +110,6 @@ class SharedLearnedLimitsTest {
             QuotaPolicy fresh = new QuotaPolicy(Map.of(), clock);
             new SharedLearnedLimits(restarted.ledgers, fresh, Duration.ofSeconds(1)).refresh().block();
             assertThat(fresh.limits("g", "pa", M)).isEqualTo(QuotaLimits.UNKNOWN);
-        }
-    }
-
-    /** Polls a condition for a few seconds (the background refresh runs every second). */
-    private static final class Await {
-
-        static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!condition.getAsBoolean()) {
-                assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
-                Thread.sleep(20);
-            }
         }
     }
 }

@@ -65,12 +65,12 @@ class QuotaTest extends SimulatorTestBase {
     }
 
     @Test
-    void rpmWindowFreesAfterAScaledMinute() throws InterruptedException {
-        sim.setTimeScale(120).setQuota("project-a", "gemini-2.5-flash", new Quota(1, Long.MAX_VALUE, 1000));
+    void rpmWindowFreesAfterASimulatedMinute() {
+        sim.setQuota("project-a", "gemini-2.5-flash", new Quota(1, Long.MAX_VALUE, 1000));
 
         assertThat(generate("a1", "x").statusCode()).isEqualTo(200);
         assertThat(generate("a1", "x").statusCode()).isEqualTo(429);
-        Thread.sleep(600); // 72 simulated seconds
+        sim.setClock(sim.now().plusSeconds(61)); // the settable clock, not a sleep (scaling: SimulatedClock's test)
         assertThat(generate("a1", "x").statusCode()).isEqualTo(200);
     }
 
@@ -93,9 +93,10 @@ class QuotaTest extends SimulatorTestBase {
     }
 
     @Test
-    void rpdResetsAtPacificMidnightInSimulatedTime() throws InterruptedException {
+    void rpdResetsAtPacificMidnightInSimulatedTime() {
         Instant justBeforeMidnight = LocalDate.of(2026, 3, 10).atTime(LocalTime.of(23, 59, 0)).atZone(PACIFIC).toInstant();
-        sim.setQuota("project-a", "*", new Quota(1000, Long.MAX_VALUE, 2)).setTimeScale(60).setClock(justBeforeMidnight);
+        // at scale 6 the simulated minute left lasts 10 real seconds: ample for three requests on a loaded machine
+        sim.setQuota("project-a", "*", new Quota(1000, Long.MAX_VALUE, 2)).setTimeScale(6).setClock(justBeforeMidnight);
 
         assertThat(generate("a1", "x").statusCode()).isEqualTo(200);
         assertThat(generate("a1", "x").statusCode()).isEqualTo(200);
@@ -106,8 +107,9 @@ class QuotaTest extends SimulatorTestBase {
         assertThat(error.at("/details/1/violations/0/quotaId").asString())
                 .isEqualTo("GenerateRequestsPerDayPerProjectPerModel-FreeTier");
         assertThat(error.at("/details/1/violations/0/quotaValue").asString()).isEqualTo("2");
-        assertThat(error.at("/details/2/retryDelay").asString()).isEqualTo("1s"); // < 60 simulated s at scale 60
-        Thread.sleep(1100);
+        // < 60 simulated s until midnight at scale 6: at most 10 real seconds (unscaled it would say 60s)
+        assertThat(error.at("/details/2/retryDelay").asString()).matches("([1-9]|10)s");
+        sim.setClock(justBeforeMidnight.plusSeconds(60)); // Pacific midnight, on the settable clock
         assertThat(sim.now().atZone(PACIFIC).toLocalDate()).isEqualTo(LocalDate.of(2026, 3, 11));
         assertThat(generate("a1", "x").statusCode()).isEqualTo(200);
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,16 +70,11 @@ class SimulatorMainTest {
         main.setDaemon(true);
         main.start();
         SimHttp http = new SimHttp("http://127.0.0.1:" + port);
-        HttpResponse<String> health = null;
-        for (int i = 0; i < 100 && health == null; i++) {
-            try {
-                health = http.get("/__sim/health");
-            } catch (RuntimeException notYet) {
-                Thread.sleep(50);
-            }
-        }
+        // Until the server listens, the call fails to connect: ignored and asked again.
+        HttpResponse<String> health = Awaitility.await("the simulator started by main answers")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> http.get("/__sim/health"), response -> response != null);
 
-        assertThat(health).isNotNull();
         assertThat(health.statusCode()).isEqualTo(200);
         Instant now = Instant.parse(SimHttp.json(http.get("/__sim/clock")).get("now").asString());
         assertThat(now).isBetween(Instant.parse("2026-06-01T12:00:00Z"), Instant.parse("2026-06-01T13:00:00Z"));

@@ -2,6 +2,7 @@ package dev.geminigateway.simulator.state;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.LongSupplier;
 
 /**
  * Simulated time: {@code anchor + scale * (real elapsed since the anchor)}. Changing the scale re-anchors at the
@@ -12,8 +13,15 @@ public final class SimulatedClock {
     private record Anchor(long simulatedEpochNanos, long realNanos, double scale) {}
 
     private volatile Anchor anchor;
+    /** Real monotonic nanoseconds (System::nanoTime; a test's own ticker). */
+    private final LongSupplier realNanos;
 
     public SimulatedClock(Instant start, double scale) {
+        this(start, scale, System::nanoTime);
+    }
+
+    SimulatedClock(Instant start, double scale, LongSupplier realNanos) {
+        this.realNanos = realNanos;
         set(start, scale);
     }
 
@@ -32,16 +40,16 @@ public final class SimulatedClock {
 
     public synchronized void setScale(double scale) {
         checkScale(scale);
-        anchor = new Anchor(nowEpochNanos(), System.nanoTime(), scale);
+        anchor = new Anchor(nowEpochNanos(), realNanos.getAsLong(), scale);
     }
 
     public synchronized void setNow(Instant simulatedNow) {
-        anchor = new Anchor(toNanos(simulatedNow), System.nanoTime(), anchor.scale);
+        anchor = new Anchor(toNanos(simulatedNow), realNanos.getAsLong(), anchor.scale);
     }
 
     public synchronized void set(Instant simulatedNow, double scale) {
         checkScale(scale);
-        anchor = new Anchor(toNanos(simulatedNow), System.nanoTime(), scale);
+        anchor = new Anchor(toNanos(simulatedNow), realNanos.getAsLong(), scale);
     }
 
     /** How long a simulated span lasts in real time at the current scale. */
@@ -51,7 +59,7 @@ public final class SimulatedClock {
 
     private long nowEpochNanos() {
         Anchor a = anchor;
-        return a.simulatedEpochNanos + (long) ((System.nanoTime() - a.realNanos) * a.scale);
+        return a.simulatedEpochNanos + (long) ((realNanos.getAsLong() - a.realNanos) * a.scale);
     }
 
     private static long toNanos(Instant instant) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
@@ -89,14 +90,19 @@ class QuotaBookTest {
     }
 
     @Test
-    void simulatedClockRunsAtItsScale() throws InterruptedException {
-        SimulatedClock clock = new SimulatedClock(Instant.parse("2026-01-01T00:00:00Z"), 1000);
-        Thread.sleep(50);
-        Instant later = clock.now();
+    void simulatedClockRunsAtItsScale() {
+        AtomicLong realNanos = new AtomicLong(123_456_789L);
+        SimulatedClock clock = new SimulatedClock(Instant.parse("2026-01-01T00:00:00Z"), 1000, realNanos::get);
+        realNanos.addAndGet(Duration.ofMillis(50).toNanos());
 
-        assertThat(later).isAfterOrEqualTo(Instant.parse("2026-01-01T00:00:50Z"));
+        assertThat(clock.now()).as("50 real ms at scale 1000").isEqualTo(Instant.parse("2026-01-01T00:00:50Z"));
         assertThat(clock.toReal(Duration.ofSeconds(60))).isEqualTo(Duration.ofMillis(60));
         clock.setNow(Instant.parse("2030-01-01T00:00:00Z"));
-        assertThat(clock.now()).isBetween(Instant.parse("2030-01-01T00:00:00Z"), Instant.parse("2030-01-01T01:00:00Z"));
+        assertThat(clock.now()).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
+        realNanos.addAndGet(Duration.ofMillis(1).toNanos());
+        assertThat(clock.now()).isEqualTo(Instant.parse("2030-01-01T00:00:01Z"));
+        clock.setScale(2);
+        realNanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(clock.now()).as("a new scale re-anchors without a jump").isEqualTo(Instant.parse("2030-01-01T00:00:03Z"));
     }
 }
