@@ -69,6 +69,11 @@ public final class KeyScores {
         return challengerScore > b.score(nowMillis) * 1.1;
     }
 
+    /** Forgets what every key did (tests; an operator's reset of the whole pool). */
+    public void reset() {
+        health.clear();
+    }
+
     /** Forgets a key (removed from the pool). */
     public void forget(String keyId) {
         health.remove(keyId);

@@ -17,6 +17,7 @@ import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.rotation.UpstreamBreakers;
+import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.simulator.GeminiSimulator;
 import dev.geminigateway.store.KeyState;
 import dev.geminigateway.store.KeyStateStore;
@@ -53,6 +54,9 @@ public abstract class GatewayIntegrationTest {
     protected UpstreamBreakers breakers;
 
     @Autowired
+    protected KeySelector selector;
+
+    @Autowired
     protected QuotaScheduler quota;
 
     protected WebTestClient client;
@@ -83,6 +87,7 @@ public abstract class GatewayIntegrationTest {
             store.clearCooldowns(key.project());
         }
         breakers.reset();
+        selector.scores().reset();
         // The simulator's quota usage starts from zero: so must the gateway's ledgers and what they learned.
         quota.ledgers().reset();
         quota.policy().forgetLearned();
