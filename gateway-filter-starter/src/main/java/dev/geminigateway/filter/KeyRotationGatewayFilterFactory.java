@@ -95,8 +95,17 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             return groups;
         }
 
+        /** Entries may themselves be comma-separated ({@code groups: "free,paid"}). */
         public Config setGroups(List<String> groups) {
-            this.groups = groups;
+            List<String> names = new ArrayList<>();
+            for (String entry : groups) {
+                for (String name : entry.split(",")) {
+                    if (!name.isBlank()) {
+                        names.add(name.strip());
+                    }
+                }
+            }
+            this.groups = names;
             return this;
         }
 
