@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -64,6 +65,10 @@ public record ClientProtectionProperties(
      */
     public record Token(String name, String token, @Min(0) Integer requestsPerMinute, @Min(0) Integer requestsPerDay,
             @Min(0) Long tokensPerMinute, @Valid Budget budget) {
+
+        @ConstructorBinding
+        public Token {
+        }
 
         public Token(String name, String token, Integer requestsPerMinute, Integer requestsPerDay,
                 Long tokensPerMinute) {

@@ -36,7 +36,7 @@ class RouteGroupValidator implements SmartInitializingSingleton {
                     if (!arg.getKey().startsWith("groups") && !arg.getKey().startsWith(NameUtils.GENERATED_NAME_PREFIX)) {
                         continue;
                     }
-                    for (String name : arg.getValue().split(",")) {
+                    for (String name : arg.getValue().split("[,>]")) {
                         if (!name.isBlank() && registry.group(name.strip()).isEmpty()) {
                             throw new IllegalStateException("Route '" + route.getId() + "' uses KeyRotation with key group '"
                                     + name.strip() + "', which is not configured under gemini.gateway.groups (configured: "

@@ -24,7 +24,7 @@ import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 
 /**
- * {@code KeyRotation=<group>[,<group>…]} (or {@code groups} and {@code failover: true} for a priority order): picks a key for the request's (group, model), sets it the way the
+ * {@code KeyRotation=<group>[,<group>…]} (or {@code KeyRotation=<group>><group>…} for a priority order): picks a key for the request's (group, model), sets it the way the
  * upstream surface expects, and when the answer is one another key could improve on, throws that answer away and
  * tries the next key, before any byte reaches the client. The walk itself is {@link KeyRotation}'s.
  * <p>
@@ -95,11 +95,18 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             return groups;
         }
 
-        /** Entries may themselves be comma-separated ({@code groups: "free,paid"}). */
+        /**
+         * Entries may themselves be separated by commas ({@code "pro,default"}: the model picks the group) or by
+         * {@code >} ({@code "free>paid"}: a priority order, which turns {@link #setFailover failover} on; the route
+         * shortcut {@code KeyRotation=free>paid} is the way to say it in YAML).
+         */
         public Config setGroups(List<String> groups) {
             List<String> names = new ArrayList<>();
             for (String entry : groups) {
-                for (String name : entry.split(",")) {
+                if (entry.contains(">")) {
+                    failover = true;
+                }
+                for (String name : entry.split("[,>]")) {
                     if (!name.isBlank()) {
                         names.add(name.strip());
                     }
