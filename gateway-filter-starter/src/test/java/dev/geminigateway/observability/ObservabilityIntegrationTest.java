@@ -9,6 +9,7 @@ import dev.geminigateway.it.TestGatewayApplication;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.rotation.UpstreamBreakers;
+import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.simulator.GeminiSimulator;
 import dev.geminigateway.store.KeyState;
 import dev.geminigateway.store.KeyStateStore;
@@ -70,6 +71,9 @@ public abstract class ObservabilityIntegrationTest {
     @Autowired
     protected UpstreamBreakers breakers;
 
+    @Autowired
+    protected KeySelector selector;
+
     protected WebTestClient client;
 
     @DynamicPropertySource
@@ -96,6 +100,7 @@ public abstract class ObservabilityIntegrationTest {
             store.clearCooldowns(key.project());
         }
         breakers.reset();
+        selector.scores().reset();
         client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(20)).build();
     }
