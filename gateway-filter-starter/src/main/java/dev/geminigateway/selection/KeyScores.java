@@ -1,9 +1,9 @@
 package dev.geminigateway.selection;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.geminigateway.outcome.OutcomeKind;
 
@@ -26,12 +26,13 @@ public final class KeyScores {
     static final double LATENCY_REFERENCE_MILLIS = 2_000;
     /** In-flight attempts at which the load factor is one half. */
     static final double LOAD_REFERENCE = 4;
+    private static final double LN2_PER_MILLI = Math.log(2) / HALF_LIFE_MILLIS;
 
     private final ConcurrentMap<String, Health> health = new ConcurrentHashMap<>();
 
     /** An attempt with this key starts; {@link #finished} must follow exactly once. */
     public void started(String keyId) {
-        health(keyId).inFlight.incrementAndGet();
+        health(keyId).load(1);
     }
 
     /**
@@ -40,16 +41,12 @@ public final class KeyScores {
      */
     public void finished(String keyId, OutcomeKind kind, long latencyMillis, long nowMillis) {
         Health of = health(keyId);
-        of.inFlight.decrementAndGet();
+        of.load(-1);
         double error = errorSample(kind);
         if (Double.isNaN(error)) {
             return;
         }
-        of.error.update(error);
-        if (kind == OutcomeKind.SUCCESS) {
-            of.latency.update(latencyMillis);
-        }
-        of.lastMillis = nowMillis;
+        of.sample(error, latencyMillis, kind == OutcomeKind.SUCCESS, nowMillis);
     }
 
     /** 1 for a key that answers at once without errors or load, toward 0 as it fails, slows or queues up. */
@@ -100,41 +97,68 @@ public final class KeyScores {
         };
     }
 
+    /**
+     * One key's averages in one object (fields, not atomic wrappers: a pick reads two keys of a large pool, and
+     * every extra object is another cache miss). The averages are doubles kept as bits and moved by compare-and-set;
+     * NaN bits mean "no sample yet".
+     */
     private static final class Health {
 
-        final Average error = new Average();
-        final Average latency = new Average();
-        final AtomicInteger inFlight = new AtomicInteger();
+        private static final long UNSET = Double.doubleToRawLongBits(Double.NaN);
+        private static final VarHandle ERROR;
+        private static final VarHandle LATENCY;
+        private static final VarHandle IN_FLIGHT;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                ERROR = lookup.findVarHandle(Health.class, "errorBits", long.class);
+                LATENCY = lookup.findVarHandle(Health.class, "latencyBits", long.class);
+                IN_FLIGHT = lookup.findVarHandle(Health.class, "inFlight", int.class);
+            }
+            catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        volatile long errorBits = UNSET;
+        volatile long latencyBits = UNSET;
+        volatile int inFlight;
         volatile long lastMillis;
 
+        void load(int change) {
+            IN_FLIGHT.getAndAdd(this, change);
+        }
+
+        void sample(double error, long latencyMillis, boolean success, long nowMillis) {
+            update(ERROR, error);
+            if (success) {
+                update(LATENCY, latencyMillis);
+            }
+            lastMillis = nowMillis;
+        }
+
         double score(long nowMillis) {
-            double fade = Math.pow(0.5, Math.max(0, nowMillis - lastMillis) / (double) HALF_LIFE_MILLIS);
-            double errors = Math.min(1, error.value() * fade);
-            double slowness = latency.value() * fade / LATENCY_REFERENCE_MILLIS;
-            double load = Math.max(0, inFlight.get()) / LOAD_REFERENCE;
+            double fade = Math.exp(-Math.max(0, nowMillis - lastMillis) * LN2_PER_MILLI);
+            double errors = Math.min(1, value(errorBits) * fade);
+            double slowness = value(latencyBits) * fade / LATENCY_REFERENCE_MILLIS;
+            double load = Math.max(0, inFlight) / LOAD_REFERENCE;
             return (1 - errors) / (1 + slowness) / (1 + load);
         }
-    }
 
-    /** An exponentially weighted average, updated by compare-and-set on its bits; the first sample sets it. */
-    private static final class Average {
-
-        private static final long UNSET = Double.doubleToRawLongBits(Double.NaN);
-        private final AtomicLong bits = new AtomicLong(UNSET);
-
-        void update(double sample) {
+        private void update(VarHandle handle, double sample) {
             long seen;
             long next;
             do {
-                seen = bits.get();
+                seen = (long) handle.getVolatile(this);
                 double current = Double.longBitsToDouble(seen);
                 next = Double.doubleToRawLongBits(Double.isNaN(current) ? sample : current + ALPHA * (sample - current));
             }
-            while (!bits.compareAndSet(seen, next));
+            while (!handle.compareAndSet(this, seen, next));
         }
 
-        double value() {
-            double current = Double.longBitsToDouble(bits.get());
+        private static double value(long bits) {
+            double current = Double.longBitsToDouble(bits);
             return Double.isNaN(current) ? 0 : current;
         }
     }
