@@ -54,6 +54,7 @@ class ArchitectureTest {
             "quota.QuotaLedgers", "quota.LocalQuotaLedgers", "quota.Admission", "quota.Headroom", "quota.QuotaLimits",
             "quota.QuotaMetric", "quota.QuotaReservation", "quota.QuotaUsage", "attempt.AttemptObserver", "attempt.AttemptRecord",
             "attempt.UsageListener", "attempt.Usage", "affinity.ResourceOwners", "affinity.LocalResourceOwners", "client.SharedBuckets",
+            "client.SharedBudgets", "client.BudgetCounts", "client.BudgetTotals",
             "key.ApiKey", "outcome.UpstreamOutcome", "outcome.OutcomeKind");
 
     /**
@@ -67,6 +68,7 @@ class ArchitectureTest {
             "affinity.ResourceAffinityFilter", "affinity.ResourceOwnerCaptureFilter",
             "client.AuthFailureLockout", "client.BoundedExpiringMap", "client.ClientAddressResolver",
             "client.ClientRateLimiter", "client.ClientTokens", "client.IssuedToken",
+            "client.ClientBudgets", "client.TokenBudget",
             "egress.EgressClients", "egress.EgressProxy", "egress.EgressProxyException",
             "egress.EgressRoutingFilterInstaller", "egress.GroupUpstreams",
             "health.KeyHealthRecorder", "health.KeyProber", "health.OpenStreams", "health.StreamGuard",
@@ -80,9 +82,9 @@ class ArchitectureTest {
             "outcome.GeminiErrorClassifier", "outcome.PacificDay",
             "quota.ClockTimeMeter", "quota.GeminiTier", "quota.LimitSource", "quota.QuotaLimitSources",
             "quota.QuotaMetrics", "quota.QuotaPolicy", "quota.QuotaScheduler", "quota.TierPresets",
-            "rotation.Backoff", "rotation.KeyRotation", "rotation.KeyRotationAttributes", "rotation.PoolThrottle",
+            "rotation.Backoff", "rotation.FallbackMeter", "rotation.KeyRotation", "rotation.KeyRotationAttributes", "rotation.PoolThrottle",
             "rotation.QuotaGate", "rotation.RetryBudget", "rotation.RotationPolicy", "rotation.UpstreamBreakers",
-            "selection.KeySelector", "selection.ProjectPin", "selection.Selection",
+            "selection.KeyScores", "selection.KeySelector", "selection.ProjectPin", "selection.Selection",
             "token.MalformedRequestBodyException", "token.SseUsageScanner", "token.TokenCalibration",
             "token.TokenCounter", "token.TokenEstimate", "token.TokenUsageRecorder", "token.UsageExtractor",
             "web.BodyTooLargeException", "web.ErrorAnswers", "web.GatewayErrors", "web.GeminiApiErrorHandler",

@@ -215,7 +215,7 @@
     if (rows.length === 0) {
       const row = el('tr');
       const cell = el('td', 'empty', keys.length ? 'No key matches the filter.' : 'No keys.');
-      cell.colSpan = 8;
+      cell.colSpan = 9;
       row.append(cell);
       body.replaceChildren(row);
     } else {
@@ -277,7 +277,9 @@
       actionButton(key, 'remove', 'Remove', true));
     actions.append(box);
 
-    row.append(name, where, state, reason, cooldown, requests, errors, actions);
+    const score = el('td', 'num score', typeof key.score === 'number' ? key.score.toFixed(2) : '');
+    score.title = 'Health score (0-1): recent errors, latency and requests in flight; higher gets more traffic';
+    row.append(name, where, state, reason, cooldown, requests, errors, score, actions);
     return row;
   }
 

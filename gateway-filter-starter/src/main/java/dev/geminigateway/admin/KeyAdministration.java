@@ -13,11 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 
 import dev.geminigateway.health.KeyProber;
+import dev.geminigateway.client.ClientBudgets;
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.observability.KeyAttemptStats;
 import dev.geminigateway.observability.KeyPoolInspector;
 import dev.geminigateway.store.KeyState;
+import dev.geminigateway.selection.KeyScores;
 import dev.geminigateway.store.KeyStateStore;
 
 /**
@@ -44,6 +46,8 @@ public class KeyAdministration {
     /** Ids of keys added through this replica's admin API (not from configuration). */
     private final Set<String> addedAtRuntime = ConcurrentHashMap.newKeySet();
     private final QuotaLimitViews quotaLimits;
+    private final KeyScores scores;
+    private final ClientBudgets budgets;
 
     public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
             KeyPoolInspector inspector, AuditLog audit, Clock clock) {
@@ -53,11 +57,30 @@ public class KeyAdministration {
     /** @param quotaLimits the limits in force per project and model for the overview; null to leave them out */
     public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
             KeyPoolInspector inspector, AuditLog audit, Clock clock, QuotaLimitViews quotaLimits) {
-        this(registry, store, prober, stats, inspector, audit, clock, ReplicaName.local(), quotaLimits);
+        this(registry, store, prober, stats, inspector, audit, clock, ReplicaName.local(), quotaLimits, null, null);
+    }
+
+    /**
+     * @param scores each key's health score for its view; null to leave it out
+     * @param budgets the client tokens' budgets and use for the overview; null to leave them out
+     */
+    public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
+            KeyPoolInspector inspector, AuditLog audit, Clock clock, QuotaLimitViews quotaLimits, KeyScores scores,
+            ClientBudgets budgets) {
+        this(registry, store, prober, stats, inspector, audit, clock, ReplicaName.local(), quotaLimits, scores,
+                budgets);
     }
 
     KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
             KeyPoolInspector inspector, AuditLog audit, Clock clock, String replica, QuotaLimitViews quotaLimits) {
+        this(registry, store, prober, stats, inspector, audit, clock, replica, quotaLimits, null, null);
+    }
+
+    KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
+            KeyPoolInspector inspector, AuditLog audit, Clock clock, String replica, QuotaLimitViews quotaLimits,
+            KeyScores scores, ClientBudgets budgets) {
+        this.scores = scores;
+        this.budgets = budgets;
         this.registry = registry;
         this.store = store;
         this.prober = prober;
@@ -90,6 +113,9 @@ public class KeyAdministration {
         if (quotaLimits != null) {
             overview.put("quotas", quotaLimits.overview());
         }
+        if (budgets != null) {
+            overview.put("clientBudgets", budgets.view());
+        }
         return overview;
     }
 
@@ -100,6 +126,10 @@ public class KeyAdministration {
     /** A key's view; a runtime-added one says where it lives and for how long. */
     private Map<String, Object> view(ApiKey key) {
         Map<String, Object> view = views.of(key);
+        if (scores != null) {
+            // what the key selector weighs (ARCHITECTURE.md §5): 1 = no recent errors, fast, idle
+            view.put("score", Math.round(scores.score(key.id(), clock.millis()) * 1000) / 1000.0);
+        }
         boolean runtime = addedAtRuntime.contains(key.id());
         view.put("addedAtRuntime", runtime);
         if (runtime) {

@@ -2,19 +2,27 @@ package dev.geminigateway.autoconfigure;
 
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.client.AuthFailureLockout;
 import dev.geminigateway.client.ClientAddressResolver;
 import dev.geminigateway.client.ClientAuthGatewayFilterFactory;
+import dev.geminigateway.client.ClientBudgets;
 import dev.geminigateway.client.ClientIpKeyResolver;
 import dev.geminigateway.client.ClientRateLimitGatewayFilterFactory;
 import dev.geminigateway.client.ClientRateLimiter;
 import dev.geminigateway.client.ClientTokenKeyResolver;
 import dev.geminigateway.client.ClientTokens;
 import dev.geminigateway.client.IssuedToken;
+import dev.geminigateway.client.SharedBudgets;
 import dev.geminigateway.client.SharedBuckets;
+import dev.geminigateway.client.TokenBudget;
+import dev.geminigateway.redis.RedisClientBudgets;
 import dev.geminigateway.redis.RedisClientBuckets;
+import dev.geminigateway.web.GeminiExchangeAttributes;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +48,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
@@ -69,6 +78,7 @@ public class ClientProtectionAutoConfiguration {
     static final String TOKENS_PROPERTY = "gemini.gateway.client-auth.tokens";
     static final String TOKENS_ENVIRONMENT_VARIABLE = "GATEWAY_CLIENT_TOKENS";
     static final String STORE_PROPERTY = "gemini.gateway.client-auth.rate-limit.store";
+    static final String BUDGETS_STORE_PROPERTY = "gemini.gateway.client-auth.budgets.store";
 
     /** Lets {@code tokens} be plain strings (a list, or comma-separated as from GATEWAY_CLIENT_TOKENS). */
     @Bean
@@ -121,9 +131,46 @@ public class ClientProtectionAutoConfiguration {
     @ConditionalOnMissingBean
     public ClientAuthGatewayFilterFactory clientAuthGatewayFilterFactory(ClientTokens clientTokens,
             AuthFailureLockout authFailureLockout, ClientAddressResolver clientAddressResolver,
-            ClientProtectionProperties properties) {
+            ClientProtectionProperties properties, ClientBudgets clientBudgets) {
         return new ClientAuthGatewayFilterFactory(clientTokens, authFailureLockout, clientAddressResolver,
-                properties.enabled());
+                properties.enabled(), clientBudgets);
+    }
+
+    /** Per-token budgets and usage meters; counted in Redis when {@link #BUDGETS_STORE_PROPERTY} resolves to redis. */
+    @Bean
+    @ConditionalOnMissingBean
+    public ClientBudgets clientBudgets(ClientProtectionProperties properties, ObjectProvider<Clock> clock,
+            ObjectProvider<SharedBudgets> sharedBudgets, ObjectProvider<MeterRegistry> meterRegistry,
+            Environment environment) {
+        Map<String, TokenBudget> budgets = new HashMap<>();
+        for (ClientProtectionProperties.Token entry : properties.tokens()) {
+            ClientProtectionProperties.Budget budget = entry.budget();
+            if (budget != null && entry.token() != null && !entry.token().isBlank()) {
+                budgets.put(issued(entry).name(), TokenBudget.of(budget.requestsPerDay(), budget.inputTokensPerDay(),
+                        budget.outputTokensPerDay(), budget.requestsPerMonth(), budget.inputTokensPerMonth(),
+                        budget.outputTokensPerMonth()));
+            }
+        }
+        boolean redis = SharedStateDefaults.REDIS.equals(SharedStateDefaults.resolve(BUDGETS_STORE_PROPERTY,
+                environment.getProperty(BUDGETS_STORE_PROPERTY), environment));
+        SharedBudgets shared = redis ? sharedBudgets.getIfAvailable() : null;
+        if (redis && shared == null && environment.getProperty(BUDGETS_STORE_PROPERTY) != null) {
+            throw new IllegalStateException(BUDGETS_STORE_PROPERTY + " is redis but there is no Redis connection: "
+                    + "configure spring.data.redis.*, or set it to local to count on each replica");
+        }
+        return new ClientBudgets(budgets, properties.budgets().zone(), clock.getIfUnique(Clock::systemUTC), shared,
+                meterRegistry.getIfUnique());
+    }
+
+    /** Tells the budgets the tokens Gemini billed each client. */
+    @Bean
+    UsageListener clientBudgetUsageListener(ClientBudgets clientBudgets) {
+        return (exchange, usage) -> {
+            String client = exchange.getAttribute(GeminiExchangeAttributes.CLIENT_ID);
+            if (client != null) {
+                clientBudgets.record(client, usage);
+            }
+        };
     }
 
     @Bean(defaultCandidate = false)
@@ -164,6 +211,22 @@ public class ClientProtectionAutoConfiguration {
             return new RedisClientBuckets(connectionFactory::getRequiredNativeClient,
                     properties.rateLimit().redisTimeout(),
                     ClientRateLimiter.timeMeter(clock.getIfUnique(Clock::systemUTC)));
+        }
+    }
+
+    /** Client budgets counted in Redis: asked for, or unset with a Redis connection configured. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = { "org.springframework.data.redis.core.ReactiveStringRedisTemplate",
+            "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory" })
+    static class RedisBudgetsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(SharedBudgets.class)
+        @ConditionalOnBean(LettuceConnectionFactory.class)
+        RedisClientBudgets redisClientBudgets(LettuceConnectionFactory connectionFactory,
+                ClientProtectionProperties properties) {
+            return new RedisClientBudgets(new ReactiveStringRedisTemplate(connectionFactory),
+                    properties.budgets().redisTimeout());
         }
     }
 

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -27,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * address is the right-most hop that is not one of them. Empty: the peer address is the client.
  * @param lockout Blocking of client addresses that send wrong tokens.
  * @param rateLimit Default client rate limits, used where a route sets none.
+ * @param budgets Where per-token budgets ({@code tokens[].budget}) are counted and when their days and months begin.
  */
 @Validated
 @ConfigurationProperties("gemini.gateway.client-auth")
@@ -35,7 +37,8 @@ public record ClientProtectionProperties(
         List<@Valid Token> tokens,
         List<String> trustedProxies,
         @Valid @NotNull @DefaultValue Lockout lockout,
-        @Valid @NotNull @DefaultValue RateLimit rateLimit) {
+        @Valid @NotNull @DefaultValue RateLimit rateLimit,
+        @Valid @NotNull @DefaultValue Budgets budgets) {
 
     public ClientProtectionProperties {
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
@@ -58,15 +61,56 @@ public record ClientProtectionProperties(
      * @param requestsPerDay This client's requests per 24 hours; unset for the default, 0 for no limit.
      * @param tokensPerMinute This client's estimated input tokens per minute (TokenLimit's estimate); unset for the
      * default, 0 for no limit.
+     * @param budget What this client may spend per day and per month; unset for no budget.
      */
     public record Token(String name, String token, @Min(0) Integer requestsPerMinute, @Min(0) Integer requestsPerDay,
-            @Min(0) Long tokensPerMinute) {
+            @Min(0) Long tokensPerMinute, @Valid Budget budget) {
+
+        @ConstructorBinding
+        public Token {
+        }
+
+        public Token(String name, String token, Integer requestsPerMinute, Integer requestsPerDay,
+                Long tokensPerMinute) {
+            this(name, token, requestsPerMinute, requestsPerDay, tokensPerMinute, null);
+        }
 
         @Override
         public String toString() {
             // never print the token
             return "Token[name=" + name + "]";
         }
+    }
+
+    /**
+     * One client's budget: unset or 0 for none. Requests are counted when let through, tokens as Gemini reports them
+     * (so a token budget may be passed by the requests running when it runs out). Days and months are those of
+     * {@code budgets.zone}.
+     *
+     * @param requestsPerDay Requests per calendar day.
+     * @param inputTokensPerDay Input (prompt) tokens per calendar day.
+     * @param outputTokensPerDay Output tokens (thoughts included) per calendar day.
+     * @param requestsPerMonth Requests per calendar month.
+     * @param inputTokensPerMonth Input tokens per calendar month.
+     * @param outputTokensPerMonth Output tokens per calendar month.
+     */
+    public record Budget(@Min(0) Long requestsPerDay, @Min(0) Long inputTokensPerDay, @Min(0) Long outputTokensPerDay,
+            @Min(0) Long requestsPerMonth, @Min(0) Long inputTokensPerMonth, @Min(0) Long outputTokensPerMonth) {
+    }
+
+    /**
+     * Where budgets are counted.
+     *
+     * @param zone The time zone whose midnight ends a budget day and whose first of the month ends a budget month.
+     * @param store Where counters live: local (each replica counts alone) or redis (shared by replicas). Unset: redis
+     * when a Redis connection is configured, else local. While Redis is unreachable, each replica counts on from the
+     * totals Redis last answered.
+     * @param redisTimeout How long a request waits for Redis before it is counted locally.
+     */
+    public record Budgets(
+            @DefaultValue("UTC") @NotNull java.time.ZoneId zone,
+            RateLimit.Store store,
+            @DefaultValue("250ms") @DurationMin(millis = 1) Duration redisTimeout) {
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.attempt.UsageListener;
@@ -22,6 +23,7 @@ import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
 import dev.geminigateway.rotation.Backoff;
+import dev.geminigateway.rotation.FallbackMeter;
 import dev.geminigateway.rotation.PoolThrottle;
 import dev.geminigateway.rotation.QuotaGate;
 import dev.geminigateway.rotation.RetryBudget;
@@ -79,7 +81,7 @@ public class GeminiGatewayAutoConfiguration {
                     keys.add(new ApiKey(key.key(), key.project(), key.label(), name));
                 }
             }
-            groups.add(new KeyGroup(name, keys, entry.getValue().models()));
+            groups.add(new KeyGroup(name, keys, entry.getValue().models(), entry.getValue().fallbackModels()));
         }
         return new KeyRegistry(groups);
     }
@@ -104,8 +106,8 @@ public class GeminiGatewayAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeySelector geminiKeySelector(KeyStateStore store, KnownModels models) {
-        return new KeySelector(store, null, models);
+    KeySelector geminiKeySelector(KeyStateStore store, KnownModels models, GeminiGatewayProperties properties) {
+        return QuotaAutoConfiguration.selector(store, null, models, properties);
     }
 
     @Bean
@@ -165,10 +167,10 @@ public class GeminiGatewayAutoConfiguration {
     @Bean
     KeyRotationGatewayFilterFactory keyRotationGatewayFilterFactory(KeyRegistry registry, KeySelector selector,
             GeminiErrorClassifier classifier, GeminiGatewayProperties properties, RetryBudget retryBudget,
-            PoolThrottle poolThrottle, UpstreamBreakers breakers, Clock clock) {
+            PoolThrottle poolThrottle, UpstreamBreakers breakers, Clock clock, ObjectProvider<MeterRegistry> meters) {
         return new KeyRotationGatewayFilterFactory(registry, selector, classifier, rotationPolicy(properties.rotation()),
                 retryBudget, poolThrottle, breakers, QuotaGate.of(selector.quota().orElse(null)),
-                JsonMapper.builder().build(), clock);
+                JsonMapper.builder().build(), new FallbackMeter(meters.getIfAvailable()), clock);
     }
 
     static RotationPolicy rotationPolicy(GeminiGatewayProperties.Rotation rotation) {

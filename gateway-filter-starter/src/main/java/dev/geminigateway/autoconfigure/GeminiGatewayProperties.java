@@ -63,11 +63,15 @@ public record GeminiGatewayProperties(
      *     published limits of that tier fill every model's limits the group does not declare in {@code quotas}
      * @param proxy the egress proxy of every upstream call of this group (requests, streams, key probes):
      *     {@code http://[user:pass@]host:port} (HTTP CONNECT) or {@code socks5://[user:pass@]host:port}; none: direct
+     * @param fallbackModels per requested model, the model this group sends the request with when it cannot serve
+     *     the requested one (every key cooling, quarantined or out of quota for it), e.g.
+     *     {@code "[gemini-2.5-flash]": gemini-2.5-flash-lite}; the answer then names it in {@code X-Gemini-Served-Model}
      */
     public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas,
-            GeminiTier tier, String proxy) {
+            GeminiTier tier, String proxy, Map<String, String> fallbackModels) {
         @ConstructorBinding
         public Group {
+            fallbackModels = fallbackModels == null ? Map.of() : fallbackModels;
             keys = keys == null ? List.of() : keys;
             models = models == null ? Set.of() : models;
             quotas = quotas == null ? Map.of() : quotas;
@@ -76,6 +80,11 @@ public record GeminiGatewayProperties(
 
         public Group(List<KeyEntry> keys, Set<String> models, Map<String, QuotaLimit> quotas) {
             this(keys, models, quotas, null, null);
+        }
+
+        public Group(List<KeyEntry> keys, Set<String> models, Map<String, QuotaLimit> quotas, GeminiTier tier,
+                String proxy) {
+            this(keys, models, quotas, tier, proxy, null);
         }
 
         public Group(List<KeyEntry> keys, Set<String> models) {
@@ -157,6 +166,8 @@ public record GeminiGatewayProperties(
      * @param upstreamBreakerFailureRate percentage of 5xx/transport failures that opens it
      * @param upstreamBreakerOpen how long it stays open before letting trial calls through
      * @param rawErrors pass Gemini's OpenAI-surface error bodies as sent (a one-element list) instead of unwrapping
+     * @param healthWeighted order the keys that may serve by their recent errors, latency and load (the better of the
+     *     cursor's key and a random one); false for plain rotation
      */
     public record Rotation(
             @DefaultValue("4") @Min(1) int maxAttempts,
@@ -174,7 +185,8 @@ public record GeminiGatewayProperties(
             @DefaultValue("20") @Min(2) int upstreamBreakerWindow,
             @DefaultValue("80") @DecimalMin("1") @DecimalMax("100") float upstreamBreakerFailureRate,
             @DefaultValue("5s") @NotNull Duration upstreamBreakerOpen,
-            @DefaultValue("false") boolean rawErrors) {
+            @DefaultValue("false") boolean rawErrors,
+            @DefaultValue("true") boolean healthWeighted) {
     }
 
     /**

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.geminigateway.client.ClientBudgets;
+import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.admin.AdminSecurity;
 import dev.geminigateway.admin.AdminToken;
 import dev.geminigateway.web.GatewayErrors;
@@ -193,11 +195,14 @@ public class ObservabilityAutoConfiguration {
     @ConditionalOnMissingBean
     KeyAdministration geminiKeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober,
             KeyAttemptStats stats, KeyPoolInspector inspector, AuditLog audit, Clock clock,
-            ObjectProvider<QuotaLimitSources> quotaLimitSources, ObjectProvider<QuotaPolicy> quotaPolicy) {
+            ObjectProvider<QuotaLimitSources> quotaLimitSources, ObjectProvider<QuotaPolicy> quotaPolicy,
+            ObjectProvider<KeySelector> selector, ObjectProvider<ClientBudgets> budgets) {
         QuotaLimitSources sources = quotaLimitSources.getIfUnique();
         QuotaPolicy policy = quotaPolicy.getIfUnique();
+        KeySelector keySelector = selector.getIfUnique();
         return new KeyAdministration(registry, store, prober, stats, inspector, audit, clock,
-                sources == null || policy == null ? null : new QuotaLimitViews(registry, sources, policy));
+                sources == null || policy == null ? null : new QuotaLimitViews(registry, sources, policy),
+                keySelector == null ? null : keySelector.scores(), budgets.getIfUnique());
     }
 
     @Bean

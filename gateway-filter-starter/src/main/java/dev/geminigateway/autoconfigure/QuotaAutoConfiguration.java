@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -21,6 +22,7 @@ import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.redis.RedisQuotaLedgers;
 import dev.geminigateway.redis.SharedLearnedLimits;
 import dev.geminigateway.quota.TierPresets;
+import dev.geminigateway.selection.KeyScores;
 import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.store.KeyStateStore;
 
@@ -156,7 +158,14 @@ public class QuotaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     KeySelector geminiQuotaAwareKeySelector(KeyStateStore store, QuotaScheduler scheduler,
-            ObjectProvider<KnownModels> models) {
-        return new KeySelector(store, scheduler, models.getIfAvailable(KnownModels::catalogue));
+            ObjectProvider<KnownModels> models, GeminiGatewayProperties properties) {
+        return selector(store, scheduler, models.getIfAvailable(KnownModels::catalogue), properties);
+    }
+
+    /** The selector, health-weighted unless {@code rotation.health-weighted=false}. */
+    static KeySelector selector(KeyStateStore store, QuotaScheduler scheduler, KnownModels models,
+            GeminiGatewayProperties properties) {
+        return new KeySelector(store, scheduler, models, new KeyScores(),
+                properties.rotation().healthWeighted() ? bound -> ThreadLocalRandom.current().nextInt(bound) : null);
     }
 }

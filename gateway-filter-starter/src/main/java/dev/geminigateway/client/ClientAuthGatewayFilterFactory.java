@@ -40,13 +40,23 @@ public class ClientAuthGatewayFilterFactory extends AbstractGatewayFilterFactory
     private final AuthFailureLockout lockout;
     private final ClientAddressResolver addresses;
     private final boolean enforced;
+    private final ClientBudgets budgets;
 
     /**
      * @param enforced false when {@code gemini.gateway.client-auth.enabled=false}: no token is required
      */
     public ClientAuthGatewayFilterFactory(ClientTokens tokens, AuthFailureLockout lockout,
             ClientAddressResolver addresses, boolean enforced) {
+        this(tokens, lockout, addresses, enforced, null);
+    }
+
+    /**
+     * @param budgets per-token budgets, checked once the token is known; null for none
+     */
+    public ClientAuthGatewayFilterFactory(ClientTokens tokens, AuthFailureLockout lockout,
+            ClientAddressResolver addresses, boolean enforced, ClientBudgets budgets) {
         super(Object.class);
+        this.budgets = budgets;
         this.tokens = tokens;
         this.lockout = lockout;
         this.addresses = addresses;
@@ -81,7 +91,19 @@ public class ClientAuthGatewayFilterFactory extends AbstractGatewayFilterFactory
             lockout.recordFailure(address);
             return unauthorized(exchange, INVALID_MESSAGE);
         }
-        return forward(exchange, chain, client.get());
+        if (budgets == null) {
+            return forward(exchange, chain, client.get());
+        }
+        return budgets.admit(client.get()).map(Optional::of).defaultIfEmpty(Optional.empty())
+                .flatMap(exhausted -> exhausted.isPresent() ? overBudget(exchange, exhausted.get())
+                        : forward(exchange, chain, client.get()));
+    }
+
+    /** 429 naming the client's own used-up budget and when it renews, in the caller's surface's format. */
+    private static Mono<Void> overBudget(ServerWebExchange exchange, ClientBudgets.Exhausted exhausted) {
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
+                Long.toString(retryAfterSeconds(exhausted.retryAfter())));
+        return GatewayErrors.write(exchange, HttpStatus.TOO_MANY_REQUESTS, exhausted.message(), "insufficient_quota");
     }
 
     private static Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, String clientId) {

@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
+import dev.geminigateway.rotation.FallbackMeter;
 import dev.geminigateway.rotation.KeyRotation;
 import dev.geminigateway.rotation.PoolThrottle;
 import dev.geminigateway.rotation.QuotaGate;
@@ -23,7 +24,7 @@ import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 
 /**
- * {@code KeyRotation=<group>[,<group>…]}: picks a key for the request's (group, model), sets it the way the
+ * {@code KeyRotation=<group>[,<group>…]} (or {@code KeyRotation=<group>><group>…} for a priority order): picks a key for the request's (group, model), sets it the way the
  * upstream surface expects, and when the answer is one another key could improve on, throws that answer away and
  * tries the next key, before any byte reaches the client. The walk itself is {@link KeyRotation}'s.
  * <p>
@@ -44,11 +45,18 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
     public KeyRotationGatewayFilterFactory(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
             RotationPolicy policy, RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers,
             QuotaGate quota, JsonMapper json, Clock clock) {
+        this(registry, selector, classifier, policy, retryBudget, poolThrottle, breakers, quota, json,
+                FallbackMeter.NONE, clock);
+    }
+
+    public KeyRotationGatewayFilterFactory(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
+            RotationPolicy policy, RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers,
+            QuotaGate quota, JsonMapper json, FallbackMeter fallbacks, Clock clock) {
         super(Config.class);
         this.registry = registry;
         this.policy = policy;
         this.rotation = new KeyRotation(registry, selector, classifier, retryBudget, poolThrottle, breakers, quota,
-                new ErrorAnswers(json, policy.rawErrors()), clock);
+                new ErrorAnswers(json, policy.rawErrors()), fallbacks, clock);
     }
 
     @Override
@@ -70,8 +78,9 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             }
         }
         RotationPolicy route = policy.forRoute(config.getMaxAttempts(), config.getDeadline(), config.getMaxWait());
-        return new OrderedGatewayFilter((exchange, chain) -> rotation.rotate(exchange, chain, config.getGroups(), route),
-                ORDER);
+        boolean failover = Boolean.TRUE.equals(config.getFailover());
+        return new OrderedGatewayFilter((exchange, chain) -> rotation.rotate(exchange, chain, config.getGroups(),
+                failover, route), ORDER);
     }
 
     public static class Config {
@@ -80,13 +89,30 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
         private Integer maxAttempts;
         private Duration deadline;
         private Duration maxWait;
+        private Boolean failover;
 
         public List<String> getGroups() {
             return groups;
         }
 
+        /**
+         * Entries may themselves be separated by commas ({@code "pro,default"}: the model picks the group) or by
+         * {@code >} ({@code "free>paid"}: a priority order, which turns {@link #setFailover failover} on; the route
+         * shortcut {@code KeyRotation=free>paid} is the way to say it in YAML).
+         */
         public Config setGroups(List<String> groups) {
-            this.groups = groups;
+            List<String> names = new ArrayList<>();
+            for (String entry : groups) {
+                if (entry.contains(">")) {
+                    failover = true;
+                }
+                for (String name : entry.split("[,>]")) {
+                    if (!name.isBlank()) {
+                        names.add(name.strip());
+                    }
+                }
+            }
+            this.groups = names;
             return this;
         }
 
@@ -114,6 +140,16 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
 
         public Config setMaxWait(Duration maxWait) {
             this.maxWait = maxWait;
+            return this;
+        }
+
+        /** True: {@code groups} is a priority order, the next serving when the one before cannot (§5.1). */
+        public Boolean getFailover() {
+            return failover;
+        }
+
+        public Config setFailover(Boolean failover) {
+            this.failover = failover;
             return this;
         }
     }

@@ -84,7 +84,7 @@ public class KeyRegistry {
         }
         List<ApiKey> keys = new ArrayList<>(group.keys());
         keys.add(key);
-        snapshot = current.with(new KeyGroup(group.name(), keys, group.models()));
+        snapshot = current.with(group.withKeys(keys));
     }
 
     /**
@@ -107,7 +107,7 @@ public class KeyRegistry {
         }
         List<ApiKey> keys = new ArrayList<>(group.keys());
         keys.remove(key);
-        snapshot = current.with(new KeyGroup(group.name(), keys, group.models()));
+        snapshot = current.with(group.withKeys(keys));
         return Optional.of(key);
     }
 

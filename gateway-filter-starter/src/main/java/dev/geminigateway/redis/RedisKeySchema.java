@@ -1,6 +1,7 @@
 package dev.geminigateway.redis;
 
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * Every Redis key name the gateway uses, in one place. Each Lua script touches only keys that share one hash tag
@@ -75,5 +76,11 @@ final class RedisKeySchema {
 
     static String clientBucket(String bucket) {
         return CLIENT_BUCKET_PREFIX + bucket;
+    }
+
+    /** A client's day and month budget counters: one hash tag per client, so a script may touch both. */
+    static List<String> clientBudget(String client, String day, String month) {
+        String base = "gemini-gateway:budget:{" + client + "}";
+        return List.of(base + ":d:" + day, base + ":m:" + month);
     }
 }

@@ -2,11 +2,14 @@ package dev.geminigateway.rotation;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -21,13 +24,12 @@ import dev.geminigateway.attempt.AttemptObserver;
 import dev.geminigateway.attempt.AttemptRecord;
 import dev.geminigateway.egress.EgressProxyException;
 import dev.geminigateway.key.ApiKey;
-import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.outcome.OutcomeKind;
 import dev.geminigateway.outcome.UpstreamOutcome;
+import dev.geminigateway.selection.KeyScores;
 import dev.geminigateway.selection.Selection;
 import dev.geminigateway.web.ErrorAnswers;
 import dev.geminigateway.web.GeminiExchangeAttributes;
-import dev.geminigateway.web.RequestBodyCache;
 import dev.geminigateway.web.UpstreamResponse;
 
 /**
@@ -44,14 +46,19 @@ final class AttemptLoop {
     private final RotationPolicy policy;
     private final ServerWebExchange exchange;
     private final GatewayFilterChain chain;
-    private final KeyGroup group;
-    private final String model;
+    /** The route's priority order for this request's model (one tier unless it fails over or falls back). */
+    private final List<Tier> tiers;
+    /** The tier of the current attempt; the first one until another serves. */
+    private Tier tier;
     private final long estimatedTokens;
     private final Instant deadline;
-    private final CircuitBreaker breaker;
     private final QuotaHold quota;
     private final Set<String> triedKeys = new HashSet<>(4);
     private final Set<String> skippedProjects = new HashSet<>(2);
+    /** Tried keys and skipped projects when asking with a fallback model: a project's quota is per model. */
+    private Map<String, Set<String>> triedByFallback;
+    private Map<String, Set<String>> skippedByFallback;
+    private boolean fellBack;
     private int attempts;
     private int retries;
     private long selectionNanos;
@@ -59,17 +66,16 @@ final class AttemptLoop {
     private UpstreamAnswer last;
 
     AttemptLoop(KeyRotation rotation, RotationPolicy policy, ServerWebExchange exchange, GatewayFilterChain chain,
-            KeyGroup group, String model, long estimatedTokens) {
+            List<Tier> tiers, long estimatedTokens) {
         this.rotation = rotation;
         this.policy = policy;
         this.exchange = exchange;
         this.chain = chain;
-        this.group = group;
-        this.model = model;
+        this.tiers = tiers;
+        this.tier = tiers.get(0);
         this.estimatedTokens = estimatedTokens;
         this.deadline = rotation.clock.instant().plus(policy.deadline());
-        this.breaker = rotation.breakers.forModel(group.name(), model);
-        this.quota = new QuotaHold(rotation.quota, exchange, group.name());
+        this.quota = new QuotaHold(rotation.quota, exchange, tier.group().name());
     }
 
     Mono<Void> start() {
@@ -77,30 +83,82 @@ final class AttemptLoop {
     }
 
     private Mono<Void> choose() {
-        Instant now = rotation.clock.instant();
-        BreakerPermit permit = BreakerPermit.tryAcquire(breaker);
-        if (permit == null) {
-            return last != null ? answer(last) : refuse(HttpStatus.SERVICE_UNAVAILABLE,
-                    "Gemini is failing for model '" + model + "'; requests pause briefly to let it recover",
-                    policy.breakerOpen(), "service_unavailable");
-        }
-        long selecting = System.nanoTime();
-        return Mono.defer(() -> rotation.selector.select(group, model, triedKeys, skippedProjects, now,
-                        estimatedTokens, exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT)))
-                .doOnError(e -> permit.release())
-                .doOnCancel(permit::release)
-                .flatMap(selection -> chosen(selection, permit, now, selecting));
+        return choose(0, rotation.clock.instant(), null);
     }
 
-    private Mono<Void> chosen(Selection selection, BreakerPermit permit, Instant now, long selecting) {
+    /**
+     * Asks the tiers in priority order, from {@code index}: the first that offers a key serves; one that cannot
+     * (breaker open, no key may serve) passes to the next at once. {@code none} merges why the earlier ones could not.
+     */
+    private Mono<Void> choose(int index, Instant now, Selection.Unavailable none) {
+        if (index == tiers.size()) {
+            if (none == null) {
+                return last != null ? answer(last) : refuse(HttpStatus.SERVICE_UNAVAILABLE,
+                        "Gemini is failing for model '" + tiers.get(0).requested()
+                                + "'; requests pause briefly to let it recover",
+                        policy.breakerOpen(), "service_unavailable");
+            }
+            return noKey(none, now);
+        }
+        Tier asked = tiers.get(index);
+        BreakerPermit permit = BreakerPermit.tryAcquire(rotation.breakers.forModel(asked.group().name(), asked.model()));
+        if (permit == null) {
+            return choose(index + 1, now, none);
+        }
+        long selecting = System.nanoTime();
+        return Mono.defer(() -> rotation.selector.select(asked.group(), asked.model(), tried(asked), skipped(asked),
+                        now, estimatedTokens, exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT)))
+                .doOnError(e -> permit.release())
+                .doOnCancel(permit::release)
+                .flatMap(selection -> chosen(selection, asked, index, none, permit, now, selecting));
+    }
+
+    private Mono<Void> chosen(Selection selection, Tier asked, int index, Selection.Unavailable none,
+            BreakerPermit permit, Instant now, long selecting) {
         selectionNanos += System.nanoTime() - selecting;
         exchange.getAttributes().put(KeyRotationAttributes.SELECTION_NANOS, selectionNanos);
         if (selection instanceof Selection.Selected selected) {
             quota.hold(selected.reservation(), now);
+            tier = asked;
+            if (asked.fallback() && !fellBack) {
+                fellBack = true;
+                rotation.fallbacks.fellBack(asked);
+            }
             return send(selected.key(), permit, now);
         }
         permit.release();
-        return noKey((Selection.Unavailable) selection, now);
+        return choose(index + 1, now, merge(none, (Selection.Unavailable) selection));
+    }
+
+    /** Why no tier could serve: the earliest moment any frees up, all quarantined only if every tier's keys are. */
+    private static Selection.Unavailable merge(Selection.Unavailable a, Selection.Unavailable b) {
+        if (a == null) {
+            return b;
+        }
+        Instant earliest = a.earliest() == null ? b.earliest()
+                : b.earliest() == null || a.earliest().isBefore(b.earliest()) ? a.earliest() : b.earliest();
+        return new Selection.Unavailable(earliest, a.allQuarantined() && b.allQuarantined(),
+                a.quotaLimit() != null ? a.quotaLimit() : b.quotaLimit());
+    }
+
+    private Set<String> tried(Tier asked) {
+        if (!asked.fallback()) {
+            return triedKeys;
+        }
+        if (triedByFallback == null) {
+            triedByFallback = new HashMap<>(2);
+        }
+        return triedByFallback.computeIfAbsent(asked.model(), m -> new HashSet<>(4));
+    }
+
+    private Set<String> skipped(Tier asked) {
+        if (!asked.fallback()) {
+            return skippedProjects;
+        }
+        if (skippedByFallback == null) {
+            skippedByFallback = new HashMap<>(2);
+        }
+        return skippedByFallback.computeIfAbsent(asked.model(), m -> new HashSet<>(2));
     }
 
     /** No key can serve now: pass the last answer on, wait for the first key to free up, or refuse. */
@@ -109,7 +167,7 @@ final class AttemptLoop {
             return answer(last);
         }
         if (none.allQuarantined()) {
-            return refuse(HttpStatus.SERVICE_UNAVAILABLE, "Every API key of group '" + group.name()
+            return refuse(HttpStatus.SERVICE_UNAVAILABLE, "Every API key of group '" + groupNames()
                     + "' is quarantined or disabled; an operator must add or re-enable keys", null,
                     "service_unavailable");
         }
@@ -117,11 +175,11 @@ final class AttemptLoop {
             quota.rejected(none.quotaLimit());
             return refuse(HttpStatus.TOO_MANY_REQUESTS, "The request (about " + estimatedTokens
                     + " input tokens) exceeds the " + none.quotaLimit().tag() + " limit of every project for model '"
-                    + model + "'", null, "rate_limit_error");
+                    + tier.requested() + "'", null, "rate_limit_error");
         }
         if (none.earliest() == null) {
             return last != null ? answer(last) : refuse(HttpStatus.SERVICE_UNAVAILABLE,
-                    "No API key can serve model '" + model + "'", null, "service_unavailable");
+                    "No API key can serve model '" + tier.requested() + "'", null, "service_unavailable");
         }
         Duration wait = Duration.between(now, none.earliest());
         if (!none.earliest().isAfter(quota.waitLimit(now, policy.maxWait())) && none.earliest().isBefore(deadline)) {
@@ -134,24 +192,45 @@ final class AttemptLoop {
             // A ledger's wait is exact: to the nearest second, not up (a client up to 0.5 s early waits here).
             wait = wait.minusMillis(500);
         }
-        return refuse(HttpStatus.TOO_MANY_REQUESTS, "All API keys for model '" + model
+        return refuse(HttpStatus.TOO_MANY_REQUESTS, "All API keys for model '" + tier.requested()
                 + "' are over quota or cooling down; retry after " + ErrorAnswers.seconds(wait) + " s", wait,
                 "rate_limit_error");
     }
 
     private Mono<Void> send(ApiKey key, BreakerPermit permit, Instant now) {
         attempts++;
-        triedKeys.add(key.id());
-        ServerHttpRequest request = RequestBodyCache.replay(exchange,
-                UpstreamCredential.place(exchange.getRequest(), key));
+        tried(tier).add(key.id());
+        // the egress proxy is the group's: the group may change from one attempt to the next (failover)
+        exchange.getAttributes().put(GeminiExchangeAttributes.KEY_GROUP, tier.group().name());
+        ServerHttpRequest request = ModelFallback.apply(exchange,
+                UpstreamCredential.place(exchange.getRequest(), key), tier);
+        KeyScores scores = rotation.selector.scores();
+        scores.started(key.id());
+        AtomicBoolean judged = new AtomicBoolean();
         long started = System.nanoTime();
         return chain.filter(exchange.mutate().request(request).build())
                 .timeout(Duration.between(now, deadline))
                 .then(Mono.defer(this::read))
                 .onErrorResume(e -> !exchange.getResponse().isCommitted(), e -> Mono.just(transportFailure(e)))
-                .flatMap(answer -> judge(key, permit, answer, Duration.ofNanos(System.nanoTime() - started)))
+                .flatMap(answer -> {
+                    Duration latency = Duration.ofNanos(System.nanoTime() - started);
+                    judged.set(true);
+                    scores.finished(key.id(), answer.outcome().kind(), latency.toMillis(), now.toEpochMilli()
+                            + latency.toMillis());
+                    return judge(key, permit, answer, latency);
+                })
                 // Cancelled (the client left) or failed before it could be judged: the permit goes back unused.
-                .doFinally(signal -> permit.release());
+                .doFinally(signal -> {
+                    permit.release();
+                    if (!judged.get()) {
+                        scores.finished(key.id(), null, 0, 0);
+                    }
+                });
+    }
+
+    private String groupNames() {
+        return tiers.stream().map(asked -> asked.group().name()).distinct()
+                .collect(java.util.stream.Collectors.joining("', '"));
     }
 
     /** The upstream status is known and its body unread: read it only when it is an error, to classify it. */
@@ -174,7 +253,8 @@ final class AttemptLoop {
     private Mono<Void> judge(ApiKey key, BreakerPermit permit, UpstreamAnswer answer, Duration latency) {
         UpstreamOutcome outcome = answer.outcome();
         OutcomeKind kind = outcome.kind();
-        AttemptObserver.notifyAll(exchange, new AttemptRecord(group.name(), model, key, attempts, outcome, latency));
+        AttemptObserver.notifyAll(exchange, new AttemptRecord(tier.group().name(), tier.model(), key, attempts, outcome,
+                latency));
         quota.settle(outcome, answer.error());
         if (kind.isUpstreamTrouble()) {
             permit.failed(latency, outcome.reason());
@@ -183,13 +263,16 @@ final class AttemptLoop {
             permit.succeeded(latency);
         }
         if (kind == OutcomeKind.SUCCESS) {
+            if (tier.fallback()) {
+                exchange.getResponse().getHeaders().set(ModelFallback.HEADER, tier.model());
+            }
             return Mono.empty();
         }
         if (kind == OutcomeKind.CAPACITY) {
-            rotation.poolThrottle.onCapacityLimited(group.name());
+            rotation.poolThrottle.onCapacityLimited(tier.group().name());
         }
         if (log.isDebugEnabled()) {
-            log.debug("Key " + key.id() + " attempt " + attempts + " for " + model + ": " + kind + " ("
+            log.debug("Key " + key.id() + " attempt " + attempts + " for " + tier.model() + ": " + kind + " ("
                     + outcome.reason() + ")");
         }
         last = answer;
@@ -198,7 +281,7 @@ final class AttemptLoop {
         }
         UpstreamResponse.discard(exchange);
         if (kind.skipsProject()) {
-            skippedProjects.add(key.project());
+            skipped(tier).add(key.project());
         }
         if (kind.isUpstreamTrouble()) {
             Duration pause = policy.backoff().delay(retries++);
@@ -212,7 +295,7 @@ final class AttemptLoop {
         if (!kind.retryable() || attempts >= policy.maxAttempts() || !rotation.clock.instant().isBefore(deadline)) {
             return false;
         }
-        if (kind == OutcomeKind.CAPACITY && rotation.poolThrottle.throttledUntil(group.name()) != null) {
+        if (kind == OutcomeKind.CAPACITY && rotation.poolThrottle.throttledUntil(tier.group().name()) != null) {
             return false;
         }
         return !kind.isUpstreamTrouble() || rotation.retryBudget.tryWithdraw();

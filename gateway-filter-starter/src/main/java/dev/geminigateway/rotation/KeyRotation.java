@@ -9,11 +9,9 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
 import dev.geminigateway.selection.KeySelector;
-import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.web.BodyTooLargeException;
 import dev.geminigateway.web.ErrorAnswers;
 import dev.geminigateway.web.GatewayErrors;
@@ -37,11 +35,20 @@ public final class KeyRotation {
     final UpstreamBreakers breakers;
     final QuotaGate quota;
     final ErrorAnswers answers;
+    final FallbackMeter fallbacks;
     final Clock clock;
 
     public KeyRotation(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
             RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers, QuotaGate quota,
             ErrorAnswers answers, Clock clock) {
+        this(registry, selector, classifier, retryBudget, poolThrottle, breakers, quota, answers, FallbackMeter.NONE,
+                clock);
+    }
+
+    public KeyRotation(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
+            RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers, QuotaGate quota,
+            ErrorAnswers answers, FallbackMeter fallbacks, Clock clock) {
+        this.fallbacks = fallbacks;
         this.registry = registry;
         this.selector = selector;
         this.classifier = classifier;
@@ -56,19 +63,28 @@ public final class KeyRotation {
     /** Serves the request with a key of one of {@code groups}, within the route's {@code policy}. */
     public Mono<Void> rotate(ServerWebExchange exchange, GatewayFilterChain chain, List<String> groups,
             RotationPolicy policy) {
+        return rotate(exchange, chain, groups, false, policy);
+    }
+
+    /**
+     * Serves the request with a key of one of {@code groups}, within the route's {@code policy}; with
+     * {@code failover}, the groups are a priority order: the first that can serve the model does (§5.1).
+     */
+    public Mono<Void> rotate(ServerWebExchange exchange, GatewayFilterChain chain, List<String> groups,
+            boolean failover, RotationPolicy policy) {
         exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.SURFACE, GatewayErrors.surfaceOf(exchange));
         return RequestBodyCache.read(exchange, policy.maxBodyBytes())
                 .flatMap(body -> {
                     String model = modelOf(exchange, body);
-                    KeyGroup group = registry.groupFor(groups, model).orElse(null);
-                    if (group == null) {
+                    List<Tier> tiers = Tier.of(registry, groups, model, failover);
+                    if (tiers.isEmpty()) {
                         return GatewayErrors.write(exchange, HttpStatus.BAD_REQUEST,
                                 "No key group of this route serves model '" + model + "'", "invalid_request_error");
                     }
-                    exchange.getAttributes().put(GeminiExchangeAttributes.KEY_GROUP, group.name());
+                    exchange.getAttributes().put(GeminiExchangeAttributes.KEY_GROUP, tiers.get(0).group().name());
                     retryBudget.onRequest();
-                    return new AttemptLoop(this, policy, exchange, chain, group,
-                            model == null ? Cooldown.ALL_MODELS : model, estimatedTokens(exchange, body)).start();
+                    return new AttemptLoop(this, policy, exchange, chain, tiers, estimatedTokens(exchange, body))
+                            .start();
                 })
                 .onErrorResume(BodyTooLargeException.class, e -> GatewayErrors.write(exchange,
                         HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage(), "invalid_request_error"))

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -24,16 +26,26 @@ import dev.geminigateway.store.KeyState;
 import dev.geminigateway.store.KeyStateStore;
 
 /**
- * Health-aware round robin: from a rotating cursor per (group, model), the first key that is usable (not
- * quarantined, disabled or sidelined), whose project is not cooling for the model, that this request has not tried
- * yet, and, with a {@link QuotaScheduler}, whose project's ledger has room for the request (checked and reserved in
- * one step). When most keys are usable this is O(1) per pick; the full scan happens only when few are, and a project
- * without room is asked once per pick however many keys it has.
+ * Health-weighted rotation (ARCHITECTURE.md §5). A key may serve when it is not quarantined, disabled or sidelined,
+ * its project is not cooling for the model, this request has not tried it yet, and, with a {@link QuotaScheduler},
+ * its project's ledger has room for the request (checked and reserved in one step). Among the keys that may serve,
+ * two candidates are drawn: the next one from a rotating cursor per (group, model), which spreads load evenly over
+ * equal keys, and one at random; the random one goes first only when its {@link KeyScores score} is clearly better.
+ * A key that fails intermittently or answers slowly therefore loses most of its traffic long before it is benched.
+ * <p>
+ * When most keys may serve a pick reads a handful of key states, O(1) at any pool size; the full scan happens only
+ * when few can, and a project without room is asked once per pick however many keys it has.
  */
 public class KeySelector {
 
+    /** Positions looked at, from a random one, for the second candidate. */
+    private static final int CHALLENGER_PROBES = 8;
+
     private final KeyStateStore store;
     private final QuotaScheduler quota;
+    private final KeyScores scores;
+    /** Draws the second candidate: {@code bound -> [0, bound)}; null for plain rotation (no second candidate). */
+    private final IntUnaryOperator random;
     /** Bounded: models come from clients. */
     private final ModelTable<AtomicInteger> cursors;
 
@@ -46,8 +58,20 @@ public class KeySelector {
     }
 
     public KeySelector(KeyStateStore store, QuotaScheduler quota, KnownModels models) {
+        this(store, quota, models, new KeyScores(), KeySelector::threadLocalRandom);
+    }
+
+    /**
+     * @param scores what attempts taught about each key
+     * @param random {@code bound -> [0, bound)} for the second candidate (a seeded one in tests); null turns the
+     *               health weighting off: plain rotation, the first key of the cursor that may serve
+     */
+    public KeySelector(KeyStateStore store, QuotaScheduler quota, KnownModels models, KeyScores scores,
+            IntUnaryOperator random) {
         this.store = store;
         this.quota = quota;
+        this.scores = scores;
+        this.random = random;
         this.cursors = new ModelTable<>(models, key -> new AtomicInteger());
     }
 
@@ -56,14 +80,19 @@ public class KeySelector {
         return Optional.ofNullable(quota);
     }
 
+    /** The keys' health scores, fed by the rotation with every attempt. */
+    public KeyScores scores() {
+        return scores;
+    }
+
     public Mono<Selection> select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
             Instant now) {
         return select(group, model, triedKeys, skippedProjects, now, 0);
     }
 
     /**
-     * Key states and cooldowns are read at once; the quota ledgers are asked one project at a time, in rotation
-     * order, without waiting on the caller's thread (a shared ledger answers from Redis).
+     * Key states and cooldowns are read at once; the quota ledgers are asked one project at a time, best candidate
+     * first, without waiting on the caller's thread (a shared ledger answers from Redis).
      *
      * @param estimatedTokens the request's estimated input tokens, reserved in the chosen project's TPM ledger
      */
@@ -85,71 +114,151 @@ public class KeySelector {
         }
         int size = keys.size();
         int start = Math.floorMod(cursors.get(group.name(), model).getAndIncrement(), size);
-        Pick pick = new Pick();
-        boolean allQuarantined = true;
-        List<ApiKey> candidates = new ArrayList<>();
-        List<Cooldown> cooling = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            ApiKey key = keys.get((start + i) % size);
-            if (bound != null && !bound.admits(key)) {
-                continue;
-            }
-            KeyState state = store.state(key.id());
-            if (state instanceof KeyState.Quarantined || state instanceof KeyState.Disabled) {
-                continue;
-            }
-            allQuarantined = false;
-            if (!state.usableAt(now)) {
-                pick.earliest = earlier(pick.earliest, ((KeyState.CoolingDown) state).until());
-                continue;
-            }
-            Optional<Cooldown> cooldown = store.cooldown(key.project(), model, now);
-            if (cooldown.isPresent()) {
-                if (quota == null) {
-                    pick.earliest = earlier(pick.earliest, cooldown.get().until());
-                }
-                else {
-                    cooling.add(cooldown.get());
-                }
-                continue;
-            }
-            if (triedKeys.contains(key.id()) || skippedProjects.contains(key.project())) {
-                continue;
-            }
-            if (quota == null) {
-                return Mono.just(new Selection.Selected(key));
-            }
-            candidates.add(key);
+        Pick pick = new Pick(model, triedKeys, skippedProjects, bound, now);
+        int first = pick.scan(keys, start, 0, size);
+        if (first == size) {
+            return unavailable(pick, group.name(), model, estimatedTokens);
         }
-        boolean noneLeft = allQuarantined;
+        ApiKey incumbent = keys.get((start + first) % size);
+        ApiKey challenger = random == null ? null : pick.challenger(keys, incumbent, random.applyAsInt(size));
+        boolean swap = challenger != null
+                && scores.clearlyBetter(challenger.id(), incumbent.id(), now.toEpochMilli());
+        ApiKey chosen = swap ? challenger : incumbent;
+        if (quota == null) {
+            return Mono.just(new Selection.Selected(chosen));
+        }
+        ApiKey other = swap ? incumbent : challenger;
+        return admit(pick, group.name(), chosen, estimatedTokens)
+                .switchIfEmpty(Mono.defer(() -> other == null ? Mono.empty()
+                        : admit(pick, group.name(), other, estimatedTokens)))
+                .switchIfEmpty(Mono.defer(() -> Flux.fromIterable(pick.rest(keys, start, first + 1, chosen, other))
+                        .concatMap(key -> admit(pick, group.name(), key, estimatedTokens))
+                        .next()))
+                .switchIfEmpty(Mono.defer(() -> unavailable(pick, group.name(), model, estimatedTokens)));
+    }
+
+    private Mono<Selection> admit(Pick pick, String group, ApiKey key, long estimatedTokens) {
+        return pick.denied.containsKey(key.project()) ? Mono.empty()
+                : quota.admit(group, key.project(), pick.model, estimatedTokens)
+                        .mapNotNull(admission -> pick.granted(key, admission));
+    }
+
+    /** Nothing can serve: when the first key or quota frees up, if ever. */
+    private Mono<Selection> unavailable(Pick pick, String group, String model, long estimatedTokens) {
+        boolean noneLeft = !pick.alive;
         if (quota == null) {
             return Mono.just(new Selection.Unavailable(pick.earliest, noneLeft));
         }
-        return Flux.fromIterable(candidates)
-                .concatMap(key -> pick.denied.containsKey(key.project()) ? Mono.<Selection>empty()
-                        : quota.admit(group.name(), key.project(), model, estimatedTokens)
-                                .mapNotNull(admission -> pick.granted(key, admission, now)))
-                .next()
-                .switchIfEmpty(Flux.fromIterable(cooling)
-                        // A project cooling no earlier than what is known already need not be asked.
-                        .filter(cooldown -> pick.earliest == null || cooldown.until().isBefore(pick.earliest))
-                        .concatMap(cooldown -> quota.untilRoom(group.name(), cooldown.project(), model, estimatedTokens)
-                                .doOnNext(wait -> pick.earliest = earlier(pick.earliest, later(cooldown.until(),
-                                        now.plus(wait)))))
-                        .then(Mono.fromSupplier(() -> new Selection.Unavailable(pick.earliest, noneLeft,
-                                pick.quotaLimit))));
+        return Flux.fromIterable(pick.cooling)
+                // A project cooling no earlier than what is known already need not be asked.
+                .filter(cooldown -> pick.earliest == null || cooldown.until().isBefore(pick.earliest))
+                .concatMap(cooldown -> quota.untilRoom(group, cooldown.project(), model, estimatedTokens)
+                        .doOnNext(wait -> pick.earliest = earlier(pick.earliest, later(cooldown.until(),
+                                pick.now.plus(wait)))))
+                .then(Mono.fromSupplier(() -> new Selection.Unavailable(pick.earliest, noneLeft, pick.quotaLimit)));
+    }
+
+    private static int threadLocalRandom(int bound) {
+        return ThreadLocalRandom.current().nextInt(bound);
     }
 
     /** What one pick learned so far; used by one subscriber, one step at a time. */
-    private static final class Pick {
+    private final class Pick {
 
+        final String model;
+        final Set<String> triedKeys;
+        final Set<String> skippedProjects;
+        final ProjectPin bound;
+        final Instant now;
+        /** Some key is neither quarantined nor disabled. */
+        boolean alive;
         Instant earliest;
+        List<Cooldown> cooling = List.of();
         final Map<String, Admission.Denied> denied = new HashMap<>(4);
         QuotaMetric quotaLimit;
         Instant quotaFree;
 
+        Pick(String model, Set<String> triedKeys, Set<String> skippedProjects, ProjectPin bound, Instant now) {
+            this.model = model;
+            this.triedKeys = triedKeys;
+            this.skippedProjects = skippedProjects;
+            this.bound = bound;
+            this.now = now;
+        }
+
+        /**
+         * Walks offsets {@code from} to {@code to} of the rotation that begins at {@code start}, noting why keys
+         * cannot serve; the offset of the first key that may serve, or {@code to}.
+         */
+        int scan(List<ApiKey> keys, int start, int from, int to) {
+            int size = keys.size();
+            for (int i = from; i < to; i++) {
+                if (mayServe(keys.get((start + i) % size), true)) {
+                    return i;
+                }
+            }
+            return to;
+        }
+
+        /** The keys after offset {@code from} that may serve, in rotation order, but for the two already asked. */
+        List<ApiKey> rest(List<ApiKey> keys, int start, int from, ApiKey chosen, ApiKey other) {
+            List<ApiKey> rest = new ArrayList<>();
+            int size = keys.size();
+            for (int i = from; i < size; i++) {
+                ApiKey key = keys.get((start + i) % size);
+                if (key != chosen && key != other && mayServe(key, true)) {
+                    rest.add(key);
+                }
+            }
+            return rest;
+        }
+
+        /** A key other than {@code incumbent} that may serve, looked for from {@code at}; null if none nearby. */
+        ApiKey challenger(List<ApiKey> keys, ApiKey incumbent, int at) {
+            int size = keys.size();
+            for (int i = 0; i < Math.min(CHALLENGER_PROBES, size); i++) {
+                ApiKey key = keys.get((at + i) % size);
+                if (key != incumbent && mayServe(key, false)) {
+                    return key;
+                }
+            }
+            return null;
+        }
+
+        /** Whether the key may serve this request now; with {@code note}, remembers why not. */
+        boolean mayServe(ApiKey key, boolean note) {
+            if (bound != null && !bound.admits(key)) {
+                return false;
+            }
+            KeyState state = store.state(key.id());
+            if (state instanceof KeyState.Quarantined || state instanceof KeyState.Disabled) {
+                return false;
+            }
+            alive |= note;
+            if (!state.usableAt(now)) {
+                if (note) {
+                    earliest = earlier(earliest, ((KeyState.CoolingDown) state).until());
+                }
+                return false;
+            }
+            Optional<Cooldown> cooldown = store.cooldown(key.project(), model, now);
+            if (cooldown.isPresent()) {
+                if (note && quota == null) {
+                    earliest = earlier(earliest, cooldown.get().until());
+                }
+                else if (note) {
+                    if (cooling.isEmpty()) {
+                        cooling = new ArrayList<>();
+                    }
+                    cooling.add(cooldown.get());
+                }
+                return false;
+            }
+            return !triedKeys.contains(key.id()) && !skippedProjects.contains(key.project());
+        }
+
         /** The selection when {@code admission} grants, else null after noting the denial. */
-        Selection granted(ApiKey key, Admission admission, Instant now) {
+        Selection granted(ApiKey key, Admission admission) {
             if (admission instanceof Admission.Granted granted) {
                 return new Selection.Selected(key, granted.reservation());
             }

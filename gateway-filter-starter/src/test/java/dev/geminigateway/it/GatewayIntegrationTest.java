@@ -17,6 +17,7 @@ import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.rotation.UpstreamBreakers;
+import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.simulator.GeminiSimulator;
 import dev.geminigateway.store.KeyState;
 import dev.geminigateway.store.KeyStateStore;
@@ -37,6 +38,9 @@ public abstract class GatewayIntegrationTest {
     /** Group "pro", serving only gemini-2.5-pro. */
     protected static final String P1 = "AIzaSyTestKeyP1eeeeeeeeeeeeeeeeeeeeeeeee";
     protected static final List<String> ALL_KEYS = List.of(A1, A2, B1, C1, P1);
+    /** Groups "primary" and "backup" of the failover route ({@code X-Route: tiers}); backup falls back to lite. */
+    protected static final String T1 = "AIzaSyTestKeyT1fffffffffffffffffffffffff";
+    protected static final String T2 = "AIzaSyTestKeyT2ggggggggggggggggggggggggg";
 
     protected static final GeminiSimulator SIM = GeminiSimulator.start();
 
@@ -53,6 +57,9 @@ public abstract class GatewayIntegrationTest {
     protected UpstreamBreakers breakers;
 
     @Autowired
+    protected KeySelector selector;
+
+    @Autowired
     protected QuotaScheduler quota;
 
     protected WebTestClient client;
@@ -62,6 +69,9 @@ public abstract class GatewayIntegrationTest {
         registry.add("gemini.gateway.groups.default.keys", () -> A1 + "@pa," + A2 + "@pa," + B1 + "@pb," + C1 + "@pc");
         registry.add("gemini.gateway.groups.pro.keys", () -> P1 + "@pp");
         registry.add("gemini.gateway.groups.pro.models", () -> "gemini-2.5-pro");
+        registry.add("gemini.gateway.groups.primary.keys", () -> T1 + "@pt1");
+        registry.add("gemini.gateway.groups.backup.keys", () -> T2 + "@pt2");
+        registry.add("gemini.gateway.groups.backup.fallback-models[gemini-2.5-flash]", () -> "gemini-2.5-flash-lite");
         registry.add("gemini.gateway.rotation.quota-jitter", () -> "0s");
         registry.add("gemini.gateway.rotation.max-wait", () -> "0s");
         registry.add("gemini.gateway.rotation.backoff-base", () -> "1ms");
@@ -75,7 +85,8 @@ public abstract class GatewayIntegrationTest {
     @BeforeEach
     void cleanSlate() {
         SIM.reset();
-        SIM.addKey(A1, "pa").addKey(A2, "pa").addKey(B1, "pb").addKey(C1, "pc").addKey(P1, "pp");
+        SIM.addKey(A1, "pa").addKey(A2, "pa").addKey(B1, "pb").addKey(C1, "pc").addKey(P1, "pp")
+                .addKey(T1, "pt1").addKey(T2, "pt2");
         SIM.setStreaming(3, Duration.ofMillis(20));
         for (ApiKey key : registry.allKeys()) {
             store.setOperatorState(key.id(), KeyState.Active.INSTANCE);
@@ -83,6 +94,7 @@ public abstract class GatewayIntegrationTest {
             store.clearCooldowns(key.project());
         }
         breakers.reset();
+        selector.scores().reset();
         // The simulator's quota usage starts from zero: so must the gateway's ledgers and what they learned.
         quota.ledgers().reset();
         quota.policy().forgetLearned();

@@ -10,6 +10,7 @@ import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.rotation.UpstreamBreakers;
+import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.simulator.GeminiSimulator;
 import dev.geminigateway.store.KeyState;
 import dev.geminigateway.store.KeyStateStore;
@@ -74,6 +75,7 @@ public abstract class ObservabilityIntegrationTest {
 
     @Autowired
     protected QuotaScheduler quota;
+    protected KeySelector selector;
 
     protected WebTestClient client;
 
@@ -104,6 +106,7 @@ public abstract class ObservabilityIntegrationTest {
         // A quota 429 teaches the gateway a limit until Pacific midnight: a later test must not inherit it.
         quota.ledgers().reset();
         quota.policy().forgetLearned();
+        selector.scores().reset();
         client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(20)).build();
     }

@@ -350,6 +350,9 @@ class TwoGatewayReplicasTest {
         properties.put("gemini.gateway.groups.default.keys", A1 + "@pa," + A2 + "@pa," + B1 + "@pb," + C1 + "@pc");
         properties.put("gemini.gateway.groups.pro.keys", P1 + "@pp");
         properties.put("gemini.gateway.groups.pro.models", "gemini-2.5-pro");
+        // groups of the failover routes in application-it.yml (not used here)
+        properties.put("gemini.gateway.groups.primary.keys", "AIzaSyReplicaTierOnekkkkkkkkkkkkkkkkkkkkk");
+        properties.put("gemini.gateway.groups.backup.keys", "AIzaSyReplicaTierTwokkkkkkkkkkkkkkkkkkkkk");
         properties.put("gemini.gateway.rotation.quota-jitter", "0s");
         properties.put("gemini.gateway.rotation.max-wait", "0s");
         properties.put("gemini.gateway.rotation.backoff-base", "1ms");

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,6 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyGroup;
+import dev.geminigateway.model.KnownModels;
+import dev.geminigateway.outcome.OutcomeKind;
+import dev.geminigateway.selection.KeyScores;
 import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.selection.Selection;
 import dev.geminigateway.store.Cooldown;
@@ -33,6 +37,8 @@ import dev.geminigateway.store.KeyState;
  * 1 µs at 10,000 keys). Pools: {@code ALL_ACTIVE}; {@code HALF_COOLING}, every other project cooling for the model
  * (the common shape after a burst of per-minute 429s); {@code MOSTLY_OUT}, 90% of keys quarantined, the worst
  * realistic case for a round-robin scan. Two threads share one selector, as requests do on a 2-core gateway.
+ * {@code choice}: {@code PLAIN} rotation (the baseline) or {@code WEIGHTED}, the better of the cursor's key and a
+ * random one by health score, with every key's score fed (a tenth of them slow, a tenth failing).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +57,9 @@ public class KeySelectionBenchmark {
 
     @Param({ "ALL_ACTIVE", "HALF_COOLING", "MOSTLY_OUT" })
     public String pool;
+
+    @Param({ "PLAIN", "WEIGHTED" })
+    public String choice;
 
     private KeySelector selector;
     private KeyGroup group;
@@ -84,7 +93,16 @@ public class KeySelectionBenchmark {
                 }
             }
         }
-        selector = new KeySelector(store);
+        KeyScores scores = new KeyScores();
+        long nowMillis = now.toEpochMilli();
+        for (int i = 0; i < keys; i++) {
+            String id = list.get(i).id();
+            scores.started(id);
+            scores.finished(id, i % 10 == 3 ? OutcomeKind.SERVER_ERROR : OutcomeKind.SUCCESS,
+                    i % 10 == 7 ? 5_000 : 400, nowMillis);
+        }
+        selector = new KeySelector(store, null, KnownModels.catalogue(), scores,
+                "WEIGHTED".equals(choice) ? bound -> ThreadLocalRandom.current().nextInt(bound) : null);
         if (!(selector.select(group, MODEL, Set.of(), Set.of(), now).block() instanceof Selection.Selected)) {
             throw new IllegalStateException("the pool " + pool + " should always have a key to give");
         }
