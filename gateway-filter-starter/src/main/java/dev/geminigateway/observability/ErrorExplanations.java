@@ -39,11 +39,13 @@ final class ErrorExplanations {
             case DAY_QUOTA -> "The project used up its requests per day (RPD) for this model, until midnight Pacific.";
             case TOKEN_QUOTA -> "The project used up its input tokens per minute (TPM) for this model.";
             case MODEL_UNAVAILABLE -> "This model is not available on the project's tier (its limit is 0).";
+            case BILLING_EXHAUSTED -> "The project's prepaid credits are used up: no model answers until they are topped up.";
             case CAPACITY -> "Gemini is short of capacity (a 429 without a quota): not this project's quota.";
             case CLIENT_ERROR -> "Gemini refused the request itself: every key would get the same answer.";
             case SERVER_ERROR -> "Gemini failed to answer (5xx).";
             case TRANSPORT -> "No answer: the connection failed, was reset or timed out.";
             case EGRESS_PROXY -> "The group's egress proxy refused the connection or could not be reached.";
+            case EGRESS_LOCATION -> "Gemini does not serve the region the request left from: the group's egress, not the key.";
         };
     }
 
@@ -59,6 +61,7 @@ final class ErrorExplanations {
             case KEY_SUSPECT -> "probed the key";
             case MINUTE_QUOTA, DAY_QUOTA, TOKEN_QUOTA, MODEL_UNAVAILABLE -> "cooled the project for the model"
                     + until(outcome.coolUntil());
+            case BILLING_EXHAUSTED -> "cooled the project for every model" + until(outcome.coolUntil());
             case SERVER_ERROR, TRANSPORT -> "counted a failure of the key";
             default -> null;
         };
