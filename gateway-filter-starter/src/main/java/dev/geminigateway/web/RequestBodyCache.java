@@ -1,6 +1,6 @@
 package dev.geminigateway.web;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -23,6 +23,8 @@ import reactor.core.publisher.Mono;
 public final class RequestBodyCache {
 
     private static final byte[] EMPTY = new byte[0];
+    /** Most an announced Content-Length reserves before the bytes arrive. */
+    private static final int PREALLOCATE_MAX = 256 * 1024;
 
     private RequestBodyCache() {
     }
@@ -37,24 +39,48 @@ public final class RequestBodyCache {
         if (declared > maxBytes) {
             return Mono.error(new BodyTooLargeException(maxBytes));
         }
+        // sized up front by the declared length, but never beyond what a client must actually send to fill it
+        int expected = (int) Math.min(Math.max(declared, 0), PREALLOCATE_MAX);
         return exchange.getRequest().getBody()
-                .reduce(new ByteArrayOutputStream(), (out, buffer) -> append(out, buffer, maxBytes))
-                .map(ByteArrayOutputStream::toByteArray)
+                .reduceWith(() -> new Collected(expected), (out, buffer) -> out.append(buffer, maxBytes))
+                .map(Collected::bytes)
                 .defaultIfEmpty(EMPTY)
                 .doOnNext(body -> exchange.getAttributes().put(GeminiExchangeAttributes.REQUEST_BODY, body));
     }
 
-    private static ByteArrayOutputStream append(ByteArrayOutputStream out, DataBuffer buffer, long maxBytes) {
-        try {
-            if (out.size() + (long) buffer.readableByteCount() > maxBytes) {
-                throw new BodyTooLargeException(maxBytes);
+    /**
+     * The body's bytes, copied once from each buffer into an array sized by the declared length (a body that
+     * arrives as announced is not copied again).
+     */
+    private static final class Collected {
+
+        private byte[] bytes;
+        private int size;
+
+        Collected(int expected) {
+            this.bytes = expected > 0 ? new byte[expected] : EMPTY;
+        }
+
+        Collected append(DataBuffer buffer, long maxBytes) {
+            try {
+                int length = buffer.readableByteCount();
+                if (size + (long) length > maxBytes) {
+                    throw new BodyTooLargeException(maxBytes);
+                }
+                if (size + length > bytes.length) {
+                    long grown = Math.min(Math.max(2L * bytes.length, 1024), Math.min(maxBytes, Integer.MAX_VALUE - 8));
+                    bytes = Arrays.copyOf(bytes, (int) Math.max(size + length, grown));
+                }
+                buffer.read(bytes, size, length);
+                size += length;
+                return this;
+            } finally {
+                DataBufferUtils.release(buffer);
             }
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            out.writeBytes(bytes);
-            return out;
-        } finally {
-            DataBufferUtils.release(buffer);
+        }
+
+        byte[] bytes() {
+            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
         }
     }
 
@@ -80,12 +106,7 @@ public final class RequestBodyCache {
     }
 
     private static ServerHttpRequest replay(ServerHttpRequest request, int length, Supplier<byte[]> body) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.putAll(request.getHeaders());
-        headers.remove(HttpHeaders.TRANSFER_ENCODING);
-        if (length > 0 || request.getHeaders().getContentLength() >= 0) {
-            headers.setContentLength(length);
-        }
+        HttpHeaders headers = replayHeaders(request.getHeaders(), length);
         return new ServerHttpRequestDecorator(request) {
             @Override
             public HttpHeaders getHeaders() {
@@ -102,5 +123,23 @@ public final class RequestBodyCache {
                 });
             }
         };
+    }
+
+    /**
+     * The headers that announce {@code length} bytes: the request's own when they already do (the usual case, a
+     * client that sent a Content-Length), else a copy with the length set and no Transfer-Encoding.
+     */
+    private static HttpHeaders replayHeaders(HttpHeaders original, int length) {
+        long declared = original.getContentLength();
+        if (declared == length && !original.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+            return original;
+        }
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(original);
+        headers.remove(HttpHeaders.TRANSFER_ENCODING);
+        if (length > 0 || declared >= 0) {
+            headers.setContentLength(length);
+        }
+        return headers;
     }
 }
