@@ -207,6 +207,33 @@ class TokenLimitGatewayFilterFactoryTest {
     }
 
     @Test
+    void chunkedBodyIsForwardedWholeWithItsLengthAndAnnouncedBodyKeepsItsHeaders() {
+        String body = chat("x".repeat(3000)); // more than the first read buffer, in 7 chunks
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        int chunk = bytes.length / 7 + 1;
+        Flux<DataBuffer> chunks = Flux.range(0, 7).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(
+                java.util.Arrays.copyOfRange(bytes, Math.min(bytes.length, i * chunk),
+                        Math.min(bytes.length, (i + 1) * chunk))));
+        MockServerWebExchange chunked = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions")
+                .header("Transfer-Encoding", "chunked").contentType(MediaType.APPLICATION_JSON).body(chunks));
+        RecordingChain chain = new RecordingChain();
+
+        filter(125000).filter(chunked, chain).block();
+
+        assertThat(chain.forwardedBody.get()).isEqualTo(body);
+        assertThat(chain.forwarded.getRequest().getHeaders().getContentLength()).isEqualTo(bytes.length);
+        assertThat(chain.forwarded.getRequest().getHeaders().containsHeader("Transfer-Encoding")).isFalse();
+
+        MockServerWebExchange announced = post("/v1/chat/completions", body);
+        RecordingChain announcedChain = new RecordingChain();
+        filter(125000).filter(announced, announcedChain).block();
+        assertThat(announcedChain.forwardedBody.get()).isEqualTo(body);
+        assertThat(announcedChain.forwarded.getRequest().getHeaders().getContentLength()).isEqualTo(bytes.length);
+        assertThat(announcedChain.forwarded.getRequest().getHeaders().getContentType())
+                .isEqualTo(MediaType.APPLICATION_JSON);
+    }
+
+    @Test
     void getAndEmptyBodiesPassWithoutCounting() {
         MockServerWebExchange get = MockServerWebExchange.from(MockServerHttpRequest
                 .get("/v1beta/models/gemini-2.5-flash").header("x-goog-api-key", "client-token"));
