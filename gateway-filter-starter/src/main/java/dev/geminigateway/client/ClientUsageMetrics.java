@@ -3,6 +3,8 @@ package dev.geminigateway.client;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.geminigateway.metrics.MeterCache;
+
 /**
  * {@value #REQUESTS} ({@code gemini_gateway_client_requests_total{client,result}}): requests {@code ClientRateLimit}
  * let through or refused, by client name. The tag is the configured name (or {@code token-<fingerprint>}), never a
@@ -13,17 +15,21 @@ class ClientUsageMetrics {
     static final String REQUESTS = "gemini.gateway.client.requests";
     static final String BY_ADDRESS = "by-address";
 
-    private final MeterRegistry registry;
+    /** Null without a registry. */
+    private final MeterCache<Tags, Counter> counters;
 
     ClientUsageMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this.counters = registry == null ? null : new MeterCache<>(tags -> Counter.builder(REQUESTS)
+                .description("Requests let through or refused by the client rate limit, by client")
+                .tag("client", tags.client()).tag("result", tags.result()).register(registry));
     }
 
     void record(String client, String result) {
-        if (registry != null) {
-            Counter.builder(REQUESTS).description("Requests let through or refused by the client rate limit, by client")
-                    .tag("client", client == null ? BY_ADDRESS : client).tag("result", result)
-                    .register(registry).increment();
+        if (counters != null) {
+            counters.get(new Tags(client == null ? BY_ADDRESS : client, result)).increment();
         }
+    }
+
+    private record Tags(String client, String result) {
     }
 }

@@ -32,6 +32,9 @@ import tools.jackson.databind.JsonNode;
  * estimate ({@link GeminiExchangeAttributes#ESTIMATED_TOKENS}, {@link TokenEstimate#EXCHANGE_ATTRIBUTE}) and the
  * model ({@link GeminiExchangeAttributes#MODEL}) for quota reservations and usage reconciliation.
  * <p>
+ * Only a request that could reach the limit is tokenized (o200k): below it by the byte bound (a token is at least a
+ * byte) the published estimate is a quarter of the text's bytes, calibrated alike ({@link TokenCounter}).
+ * <p>
  * {@code TokenLimit=125000} in a route. The body is read once through {@link RequestBodyCache} (shared with
  * KeyRotation) and the chain gets a request that replays those bytes. Answers, in the caller's SDK shape: 400 over the
  * limit, for malformed JSON or an invalid model name, 413 past {@code maxBodyBytes}; in every case the request goes
@@ -140,7 +143,9 @@ public class TokenLimitGatewayFilterFactory extends AbstractGatewayFilterFactory
         if (model != null) {
             exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.MODEL, model);
         }
-        TokenEstimate estimate = counter.estimate(surface, json, config.getPerImageTokens(), factor(config, model));
+        // Exact o200k counting only where the limit could be reached; below it the estimate is by text length.
+        TokenEstimate estimate = counter.estimate(surface, json, config.getPerImageTokens(), factor(config, model),
+                config.getMaxTokens());
         exchange.getAttributes().put(TokenEstimate.EXCHANGE_ATTRIBUTE, estimate);
         exchange.getAttributes().put(GeminiExchangeAttributes.ESTIMATED_TOKENS, estimate.totalTokens());
         if (estimate.totalTokens() > config.getMaxTokens()) {

@@ -1,6 +1,7 @@
 package dev.geminigateway.health;
 
-import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -39,16 +40,29 @@ public class UsageTap extends ServerHttpResponseDecorator {
         if (!isSuccess() || isEventStream()) {
             return super.writeWith(body);
         }
-        ByteArrayOutputStream copy = new ByteArrayOutputStream();
-        Flux<DataBuffer> tapped = Flux.<DataBuffer>from(body).doOnNext(buffer -> {
-            int size = buffer.readableByteCount();
-            if (copy.size() + size <= MAX_JSON_BYTES) {
-                byte[] bytes = new byte[size];
-                buffer.toByteBuffer(buffer.readPosition(), java.nio.ByteBuffer.wrap(bytes), 0, size);
-                copy.writeBytes(bytes);
-            }
-        }).doOnComplete(() -> report(UsageExtractor.fromJson(copy.toByteArray())));
+        Copy copy = new Copy();
+        Flux<DataBuffer> tapped = Flux.<DataBuffer>from(body).doOnNext(copy::add)
+                .doOnComplete(() -> report(UsageExtractor.fromJson(copy.bytes, copy.size)));
         return super.writeWith(tapped);
+    }
+
+    /** The answer's bytes so far, copied once from each buffer (the buffers themselves go on to the client). */
+    private static final class Copy {
+
+        private byte[] bytes = new byte[1024];
+        private int size;
+
+        void add(DataBuffer buffer) {
+            int length = buffer.readableByteCount();
+            if (size + length > MAX_JSON_BYTES) {
+                return;
+            }
+            if (size + length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.min(MAX_JSON_BYTES, Math.max(size + length, 2 * bytes.length)));
+            }
+            buffer.toByteBuffer(buffer.readPosition(), ByteBuffer.wrap(bytes), size, length);
+            size += length;
+        }
     }
 
     @Override

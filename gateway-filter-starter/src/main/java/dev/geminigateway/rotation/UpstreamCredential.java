@@ -1,7 +1,5 @@
 package dev.geminigateway.rotation;
 
-import java.net.URI;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -34,12 +32,18 @@ enum UpstreamCredential {
     /** The request as it goes to Gemini with {@code key}. */
     static ServerHttpRequest place(ServerHttpRequest request, ApiKey key) {
         UpstreamCredential credential = request.getPath().value().contains("/openai/") ? BEARER : GOOGLE_KEY_HEADER;
-        URI uri = UriComponentsBuilder.fromUri(request.getURI()).replaceQueryParam(Surface.KEY_QUERY_PARAM)
-                .build(true).toUri();
-        return request.mutate().uri(uri).headers(headers -> {
+        ServerHttpRequest.Builder builder = request.mutate().headers(headers -> {
             headers.remove(HttpHeaders.AUTHORIZATION);
             headers.remove(Surface.GOOGLE_KEY_HEADER);
             credential.set(headers, key);
-        }).build();
+        });
+        // Rebuilding the URI is the costly part; it is needed only when a key= parameter may be there (ClientAuth
+        // has usually removed it already).
+        String query = request.getURI().getRawQuery();
+        if (query != null && query.contains(Surface.KEY_QUERY_PARAM + "=")) {
+            builder.uri(UriComponentsBuilder.fromUri(request.getURI()).replaceQueryParam(Surface.KEY_QUERY_PARAM)
+                    .build(true).toUri());
+        }
+        return builder.build();
     }
 }

@@ -21,6 +21,12 @@ public final class TokenCounter {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * Bytes per token of the estimate by length: o200k averages about 4 bytes a token on English text, and KeyRotation
+     * already reserves a quarter of the body's bytes for a request no TokenLimit estimated.
+     */
+    public static final int BYTES_PER_TOKEN = 4;
+
     /** Slots of the count cache: 16,384 texts (about 0.7 MB), e.g. a few long conversations. */
     public static final int DEFAULT_CACHE_SLOTS = 16 * 1024;
 
@@ -63,16 +69,38 @@ public final class TokenCounter {
         return root;
     }
 
-    /** Estimates the input tokens of a parsed request body of the given surface. */
+    /** Estimates the input tokens of a parsed request body of the given surface, counting its text with o200k. */
     public TokenEstimate estimate(Surface surface, JsonNode request, int tokensPerMediaItem, double calibrationFactor) {
-        TokenTally tally = new TokenTally(this);
+        TokenTally tally = walk(surface, request, TokenTally.counting(this));
+        return TokenEstimate.of(tally.textTokens(), tally.mediaItems(), tokensPerMediaItem, calibrationFactor);
+    }
+
+    /**
+     * Estimates the input tokens of a request checked against {@code limit}, counting with o200k only when the result
+     * could exceed it. A token is at least one byte, so a request whose text bytes (calibrated like tokens) fit the
+     * limit cannot exceed it: its estimate is then a quarter of its text bytes ({@link #BYTES_PER_TOKEN}), calibrated,
+     * without tokenizing. Near or over the limit the count is exact, as {@link #estimate(Surface, JsonNode, int,
+     * double)} makes it.
+     */
+    public TokenEstimate estimate(Surface surface, JsonNode request, int tokensPerMediaItem, double calibrationFactor,
+            long limit) {
+        TokenTally measured = walk(surface, request, TokenTally.measuring());
+        long bound = measured.givenTokens() + measured.textBytes();
+        if (TokenEstimate.of(bound, measured.mediaItems(), tokensPerMediaItem, calibrationFactor).totalTokens() > limit) {
+            return estimate(surface, request, tokensPerMediaItem, calibrationFactor);
+        }
+        long byLength = measured.givenTokens() + (measured.textBytes() + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN;
+        return TokenEstimate.of(byLength, measured.mediaItems(), tokensPerMediaItem, calibrationFactor);
+    }
+
+    private static TokenTally walk(Surface surface, JsonNode request, TokenTally tally) {
         if (surface == Surface.OPENAI) {
             OpenAiRequestWalker.walk(request, tally);
         }
         else {
             NativeRequestWalker.walk(request, tally);
         }
-        return TokenEstimate.of(tally.textTokens(), tally.mediaItems(), tokensPerMediaItem, calibrationFactor);
+        return tally;
     }
 
     /** Parses and estimates in one step. */
@@ -81,7 +109,7 @@ public final class TokenCounter {
     }
 
     /** The JSON in {@code text}, or null when it is not JSON. */
-    JsonNode parseLeniently(String text) {
+    static JsonNode parseLeniently(String text) {
         try {
             return JSON.readTree(text);
         }

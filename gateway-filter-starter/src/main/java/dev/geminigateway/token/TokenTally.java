@@ -4,20 +4,42 @@ import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
 
-/** Running sum of one request's text tokens and media items, filled by the request walkers. Not thread-safe. */
+/**
+ * Running sum of one request's text and media items, filled by the request walkers: either the texts' o200k tokens
+ * ({@link #counting}) or, much cheaper, their UTF-8 bytes ({@link #measuring}). Tokens that arrive already tokenized
+ * are kept apart in both. Not thread-safe.
+ */
 final class TokenTally {
 
+    /** Null when measuring bytes. */
     private final TokenCounter counter;
     private long textTokens;
+    private long textBytes;
+    private long givenTokens;
     private int mediaItems;
 
-    TokenTally(TokenCounter counter) {
+    private TokenTally(TokenCounter counter) {
         this.counter = counter;
+    }
+
+    /** Counts every text's o200k tokens. */
+    static TokenTally counting(TokenCounter counter) {
+        return new TokenTally(counter);
+    }
+
+    /** Adds up every text's UTF-8 length instead: an upper bound of its tokens, since a token is at least a byte. */
+    static TokenTally measuring() {
+        return new TokenTally(null);
     }
 
     void text(String text) {
         if (text != null && !text.isEmpty()) {
-            textTokens += counter.count(text);
+            if (counter != null) {
+                textTokens += counter.count(text);
+            }
+            else {
+                textBytes += utf8Length(text);
+            }
         }
     }
 
@@ -30,7 +52,7 @@ final class TokenTally {
 
     /** Adds tokens that arrive already tokenized (OpenAI embeddings accept token ids as input). */
     void tokens(long count) {
-        textTokens += count;
+        givenTokens += count;
     }
 
     /**
@@ -38,7 +60,7 @@ final class TokenTally {
      * once the compat layer has parsed it into {@code functionCall.args}; text that is not JSON is counted as is.
      */
     void jsonText(String text) {
-        JsonNode parsed = counter.parseLeniently(text);
+        JsonNode parsed = TokenCounter.parseLeniently(text);
         if (parsed != null && parsed.isContainer()) {
             structure(parsed);
         }
@@ -80,11 +102,45 @@ final class TokenTally {
         }
     }
 
+    /** Counting: the texts' tokens plus the tokens given as ids. */
     long textTokens() {
-        return textTokens;
+        return textTokens + givenTokens;
+    }
+
+    /** Measuring: the texts' UTF-8 bytes (token ids not included). */
+    long textBytes() {
+        return textBytes;
+    }
+
+    /** Tokens that arrived as token ids (OpenAI embeddings input). */
+    long givenTokens() {
+        return givenTokens;
     }
 
     int mediaItems() {
         return mediaItems;
+    }
+
+    /** UTF-8 length without encoding; a lone surrogate counts 3 bytes, more than the 1 its replacement takes. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            }
+            else if (c < 0x800) {
+                bytes += 2;
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            }
+            else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

@@ -32,10 +32,15 @@ public final class UsageExtractor {
      * gives the usage of its last element that has one: those values are running totals, never to be summed.
      */
     public static Optional<Usage> fromJson(byte[] body) {
-        if (body == null || body.length == 0 || !ByteSearch.contains(body, 0, body.length, ByteSearch.USAGE)) {
+        return fromJson(body, body == null ? 0 : body.length);
+    }
+
+    /** Usage in the first {@code length} bytes of {@code body}, as {@link #fromJson(byte[])}. */
+    public static Optional<Usage> fromJson(byte[] body, int length) {
+        if (body == null || length == 0 || !ByteSearch.contains(body, 0, length, ByteSearch.USAGE)) {
             return Optional.empty();
         }
-        return fromJson(body, 0, body.length);
+        return fromJson(body, 0, length);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.geminigateway.web;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -26,6 +26,8 @@ import reactor.core.publisher.Mono;
 public final class RequestBodyCache {
 
     private static final byte[] EMPTY = new byte[0];
+    /** Most an announced Content-Length reserves before the bytes arrive. */
+    private static final int PREALLOCATE_MAX = 256 * 1024;
 
     /** A body still arriving after this long is refused (408): a stalled client must not hold a request open. */
     static final Duration BODY_DEADLINE = Duration.ofSeconds(120);
@@ -43,11 +45,13 @@ public final class RequestBodyCache {
         if (declared > maxBytes) {
             return Mono.error(new BodyTooLargeException(maxBytes));
         }
+        // sized up front by the declared length, but never beyond what a client must actually send to fill it
+        int expected = (int) Math.min(Math.max(declared, 0), PREALLOCATE_MAX);
         return exchange.getRequest().getBody()
-                .reduce(new ByteArrayOutputStream(), (out, buffer) -> append(out, buffer, maxBytes))
+                .reduceWith(() -> new Collected(expected), (out, buffer) -> out.append(buffer, maxBytes))
                 .timeout(BODY_DEADLINE, Mono.error(() -> new ResponseStatusException(HttpStatus.REQUEST_TIMEOUT,
                         "the request body did not arrive in time")))
-                .map(ByteArrayOutputStream::toByteArray)
+                .map(Collected::bytes)
                 .defaultIfEmpty(EMPTY)
                 .doOnNext(body -> {
                     exchange.getAttributes().put(GeminiExchangeAttributes.REQUEST_BODY, body);
@@ -55,17 +59,39 @@ public final class RequestBodyCache {
                 });
     }
 
-    private static ByteArrayOutputStream append(ByteArrayOutputStream out, DataBuffer buffer, long maxBytes) {
-        try {
-            if (out.size() + (long) buffer.readableByteCount() > maxBytes) {
-                throw new BodyTooLargeException(maxBytes);
+    /**
+     * The body's bytes, copied once from each buffer into an array sized by the declared length (a body that
+     * arrives as announced is not copied again).
+     */
+    private static final class Collected {
+
+        private byte[] bytes;
+        private int size;
+
+        Collected(int expected) {
+            this.bytes = expected > 0 ? new byte[expected] : EMPTY;
+        }
+
+        Collected append(DataBuffer buffer, long maxBytes) {
+            try {
+                int length = buffer.readableByteCount();
+                if (size + (long) length > maxBytes) {
+                    throw new BodyTooLargeException(maxBytes);
+                }
+                if (size + length > bytes.length) {
+                    long grown = Math.min(Math.max(2L * bytes.length, 1024), Math.min(maxBytes, Integer.MAX_VALUE - 8));
+                    bytes = Arrays.copyOf(bytes, (int) Math.max(size + length, grown));
+                }
+                buffer.read(bytes, size, length);
+                size += length;
+                return this;
+            } finally {
+                DataBufferUtils.release(buffer);
             }
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            out.writeBytes(bytes);
-            return out;
-        } finally {
-            DataBufferUtils.release(buffer);
+        }
+
+        byte[] bytes() {
+            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
         }
     }
 
@@ -91,12 +117,7 @@ public final class RequestBodyCache {
     }
 
     private static ServerHttpRequest replay(ServerHttpRequest request, int length, Supplier<byte[]> body) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.putAll(request.getHeaders());
-        headers.remove(HttpHeaders.TRANSFER_ENCODING);
-        if (length > 0 || request.getHeaders().getContentLength() >= 0) {
-            headers.setContentLength(length);
-        }
+        HttpHeaders headers = replayHeaders(request.getHeaders(), length);
         return new ServerHttpRequestDecorator(request) {
             @Override
             public HttpHeaders getHeaders() {
@@ -113,5 +134,23 @@ public final class RequestBodyCache {
                 });
             }
         };
+    }
+
+    /**
+     * The headers that announce {@code length} bytes: the request's own when they already do (the usual case, a
+     * client that sent a Content-Length), else a copy with the length set and no Transfer-Encoding.
+     */
+    private static HttpHeaders replayHeaders(HttpHeaders original, int length) {
+        long declared = original.getContentLength();
+        if (declared == length && !original.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+            return original;
+        }
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(original);
+        headers.remove(HttpHeaders.TRANSFER_ENCODING);
+        if (length > 0 || declared >= 0) {
+            headers.setContentLength(length);
+        }
+        return headers;
     }
 }

@@ -88,10 +88,11 @@ class TokenLimitGatewayFilterFactoryTest {
         assertThat(chain.called()).isTrue();
         assertThat(chain.forwardedBody.get()).isEqualTo(body);
         assertThat(chain.forwarded.getRequest().getHeaders().getContentLength()).isEqualTo(body.length());
-        assertThat(exchange.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(10L);
+        // far below the limit: a quarter of the text's 44 bytes, rounded up (TokenCounter.BYTES_PER_TOKEN)
+        assertThat(exchange.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(11L);
         assertThat(exchange.<String>getAttribute(GeminiExchangeAttributes.MODEL)).isEqualTo("gemini-2.5-flash");
         assertThat(exchange.<Surface>getAttribute(GeminiExchangeAttributes.SURFACE)).isEqualTo(Surface.OPENAI);
-        assertThat(exchange.<TokenEstimate>getAttribute(TokenEstimate.EXCHANGE_ATTRIBUTE).textTokens()).isEqualTo(10);
+        assertThat(exchange.<TokenEstimate>getAttribute(TokenEstimate.EXCHANGE_ATTRIBUTE).textTokens()).isEqualTo(11);
         assertThat(exchange.getResponse().getStatusCode()).isNull();
     }
 
@@ -139,7 +140,8 @@ class TokenLimitGatewayFilterFactoryTest {
 
         assertThat(chain.thread.get()).startsWith("boundedElastic");
         assertThat(chain.forwardedBody.get()).isEqualTo(body);
-        assertThat(exchange.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(20_001L);
+        // 120,005 text bytes cannot exceed 125,000 tokens: estimated by length, ceil(120,005 / 4)
+        assertThat(exchange.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(30_002L);
     }
 
     @Test
@@ -205,6 +207,33 @@ class TokenLimitGatewayFilterFactoryTest {
     }
 
     @Test
+    void chunkedBodyIsForwardedWholeWithItsLengthAndAnnouncedBodyKeepsItsHeaders() {
+        String body = chat("x".repeat(3000)); // more than the first read buffer, in 7 chunks
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        int chunk = bytes.length / 7 + 1;
+        Flux<DataBuffer> chunks = Flux.range(0, 7).map(i -> DefaultDataBufferFactory.sharedInstance.wrap(
+                java.util.Arrays.copyOfRange(bytes, Math.min(bytes.length, i * chunk),
+                        Math.min(bytes.length, (i + 1) * chunk))));
+        MockServerWebExchange chunked = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions")
+                .header("Transfer-Encoding", "chunked").contentType(MediaType.APPLICATION_JSON).body(chunks));
+        RecordingChain chain = new RecordingChain();
+
+        filter(125000).filter(chunked, chain).block();
+
+        assertThat(chain.forwardedBody.get()).isEqualTo(body);
+        assertThat(chain.forwarded.getRequest().getHeaders().getContentLength()).isEqualTo(bytes.length);
+        assertThat(chain.forwarded.getRequest().getHeaders().containsHeader("Transfer-Encoding")).isFalse();
+
+        MockServerWebExchange announced = post("/v1/chat/completions", body);
+        RecordingChain announcedChain = new RecordingChain();
+        filter(125000).filter(announced, announcedChain).block();
+        assertThat(announcedChain.forwardedBody.get()).isEqualTo(body);
+        assertThat(announcedChain.forwarded.getRequest().getHeaders().getContentLength()).isEqualTo(bytes.length);
+        assertThat(announcedChain.forwarded.getRequest().getHeaders().getContentType())
+                .isEqualTo(MediaType.APPLICATION_JSON);
+    }
+
+    @Test
     void getAndEmptyBodiesPassWithoutCounting() {
         MockServerWebExchange get = MockServerWebExchange.from(MockServerHttpRequest
                 .get("/v1beta/models/gemini-2.5-flash").header("x-goog-api-key", "client-token"));
@@ -223,21 +252,29 @@ class TokenLimitGatewayFilterFactoryTest {
 
     @Test
     void calibrationFactorAndAutoCalibrationScaleTheEstimate() {
-        String body = chat("The quick brown fox jumps over the lazy dog."); // 10 tokens
+        String body = chat("The quick brown fox jumps over the lazy dog."); // 44 bytes: estimated 11 by length
         MockServerWebExchange fixed = post("/v1/chat/completions", body);
         factory.apply(new TokenLimitGatewayFilterFactory.Config().setMaxTokens(1000).setCalibrationFactor(1.25))
                 .filter(fixed, new RecordingChain()).block();
-        assertThat(fixed.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(13L);
+        assertThat(fixed.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(14L);
 
-        calibration.observe("gemini-2.5-flash", 10, 20); // Gemini counted twice as many
+        calibration.observe("gemini-2.5-flash", 11, 22); // Gemini counted twice as many
         MockServerWebExchange learned = post("/v1/chat/completions", body);
         factory.apply(new TokenLimitGatewayFilterFactory.Config().setMaxTokens(1000).setAutoCalibrate(true))
                 .filter(learned, new RecordingChain()).block();
-        assertThat(learned.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(20L);
+        assertThat(learned.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(22L);
 
         MockServerWebExchange notOptedIn = post("/v1/chat/completions", body);
         filter(1000).filter(notOptedIn, new RecordingChain()).block();
-        assertThat(notOptedIn.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(10L);
+        assertThat(notOptedIn.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(11L);
+
+        // near a limit the count is exact and calibrated the same way: 44 bytes * 2 could pass 60, 10 tokens * 2 do not
+        MockServerWebExchange near = post("/v1/chat/completions", body);
+        RecordingChain nearChain = new RecordingChain();
+        factory.apply(new TokenLimitGatewayFilterFactory.Config().setMaxTokens(60).setAutoCalibrate(true))
+                .filter(near, nearChain).block();
+        assertThat(nearChain.called()).isTrue();
+        assertThat(near.<Long>getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS)).isEqualTo(20L);
     }
 
     @Test

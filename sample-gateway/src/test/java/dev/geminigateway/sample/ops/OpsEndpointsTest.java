@@ -1,18 +1,28 @@
 package dev.geminigateway.sample.ops;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.store.KeyState;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webflux.actuate.endpoint.web.WebFluxEndpointHandlerMapping;
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** /health, /health/detailed (with cached key validation), /metrics and the dashboard page. */
 class OpsEndpointsTest extends OpsGatewayTest {
+
+    @Autowired
+    private ApplicationContext context;
 
     @Test
     void healthSaysOkWhileTheProcessServes() {
@@ -107,6 +117,18 @@ class OpsEndpointsTest extends OpsGatewayTest {
         client().get().uri("/actuator/geminikeys").exchange().expectStatus().isUnauthorized();
         client().get().uri("/actuator/geminikeys").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isOk();
+        assertThat(SIM.counters().total()).isZero();
+    }
+
+    @Test
+    void proxiedPathsAreMatchedByTheGatewayBeforeTheActuatorAndDashboardMappings() {
+        List<HandlerMapping> mappings = context.getBeansOfType(HandlerMapping.class).values().stream()
+                .sorted(AnnotationAwareOrderComparator.INSTANCE).toList();
+        assertThat(mappings.get(0)).as("asked first for every request").isInstanceOf(RoutePredicateHandlerMapping.class);
+        assertThat(mappings).anySatisfy(mapping -> assertThat(mapping).isInstanceOf(WebFluxEndpointHandlerMapping.class));
+        // the later mappings still answer their paths (the dashboard test above covers /admin and its files)
+        client().get().uri("/actuator/health").exchange().expectStatus().isOk();
+        client().get().uri("/health").exchange().expectStatus().isOk();
         assertThat(SIM.counters().total()).isZero();
     }
 
