@@ -22,6 +22,8 @@ final class Call {
     String model;
     JsonNode json;
     long inputTokens;
+    /** Of {@link #inputTokens}: what the project's implicit cache served (0: none). */
+    long cachedTokens;
 
     Call(String method, String path, String query, Map<String, List<String>> headers,
          Map<String, List<String>> params, byte[] body, Route route, String credential) {

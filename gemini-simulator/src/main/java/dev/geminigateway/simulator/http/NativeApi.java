@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.geminigateway.simulator.Fault;
+import dev.geminigateway.simulator.cache.CachedUsage;
 import dev.geminigateway.simulator.state.SimulatorState;
 import dev.geminigateway.simulator.state.StreamSettings;
 import dev.geminigateway.simulator.wire.Answers;
@@ -58,6 +59,7 @@ final class NativeApi {
         String text = Answers.text(call.model, Answers.lastNativeUserText(call.json));
         ObjectNode body = Answers.nativeResponse(call.model, Answers.responseId(), text, true, call.inputTokens,
                 outputTokens(text));
+        CachedUsage.addNative(body, call.cachedTokens);
         return Reply.json(200, Json.pretty(body));
     }
 
@@ -72,8 +74,8 @@ final class NativeApi {
         boolean sse = "sse".equals(call.param("alt"));
         List<byte[]> frames = new ArrayList<>(emitted);
         for (int i = 0; i < emitted; i++) {
-            byte[] json = Json.compact(Answers.nativeResponse(call.model, responseId, pieces.get(i), i == chunks - 1,
-                    call.inputTokens, outputTokens));
+            byte[] json = Json.compact(CachedUsage.addNative(Answers.nativeResponse(call.model, responseId,
+                    pieces.get(i), i == chunks - 1, call.inputTokens, outputTokens), call.cachedTokens));
             frames.add(sse ? concat(DATA, json, CRLF_CRLF) : concat(Reply.utf8(i == 0 ? "[" : ",\r\n"), json));
         }
         byte[] tail;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.geminigateway.simulator.Fault;
+import dev.geminigateway.simulator.cache.CachedUsage;
 import dev.geminigateway.simulator.state.SimulatorState;
 import dev.geminigateway.simulator.state.StreamSettings;
 import dev.geminigateway.simulator.wire.Answers;
@@ -58,6 +59,7 @@ final class OpenAiApi {
         String text = Answers.text(call.model, Answers.lastOpenAiUserText(call.json));
         ObjectNode body = Answers.openAiCompletion(call.model, completionId(), created(), text, call.inputTokens,
                 TokenRule.countText(text));
+        CachedUsage.addOpenAi(body, call.cachedTokens);
         return Reply.json(200, Json.compact(body));
     }
 
@@ -74,6 +76,7 @@ final class OpenAiApi {
         for (int i = 0; i < emitted; i++) {
             ObjectNode chunk = Answers.openAiChunk(call.model, id, created, pieces.get(i), i == 0, i == chunks - 1,
                     call.inputTokens, outputTokens);
+            CachedUsage.addOpenAi(chunk, call.cachedTokens);
             frames.add(NativeApi.concat(DATA, Json.compact(chunk), LF_LF));
         }
         byte[] tail = midStream != null
