@@ -32,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
  * @param metrics what the gateway's meters carry
  * @param admin the admin endpoint's credential
  * @param keyValidation on-demand probing of every key ({@code /health/detailed?validate=true})
+ * @param promptCache prompt-cache affinity: requests repeating a long prompt prefix prefer one project
  */
 @Validated
 @ConfigurationProperties("gemini.gateway")
@@ -43,7 +44,8 @@ public record GeminiGatewayProperties(
         @Valid @DefaultValue Quota quota,
         @Valid @DefaultValue Metrics metrics,
         @Valid @DefaultValue Admin admin,
-        @Valid @DefaultValue KeyValidation keyValidation) {
+        @Valid @DefaultValue KeyValidation keyValidation,
+        @Valid @DefaultValue PromptCache promptCache) {
 
     public GeminiGatewayProperties {
         groups = groups == null ? Map.of() : groups;
@@ -63,15 +65,21 @@ public record GeminiGatewayProperties(
      *     published limits of that tier fill every model's limits the group does not declare in {@code quotas}
      * @param proxy the egress proxy of every upstream call of this group (requests, streams, key probes):
      *     {@code http://[user:pass@]host:port} (HTTP CONNECT) or {@code socks5://[user:pass@]host:port}; none: direct
+     * @param promptCacheAffinity this group's prompt-cache affinity; unset: {@code prompt-cache.affinity}
      */
     public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas,
-            GeminiTier tier, String proxy) {
+            GeminiTier tier, String proxy, Boolean promptCacheAffinity) {
         @ConstructorBinding
         public Group {
             keys = keys == null ? List.of() : keys;
             models = models == null ? Set.of() : models;
             quotas = quotas == null ? Map.of() : quotas;
             proxy = proxy == null || proxy.isBlank() ? null : proxy.strip();
+        }
+
+        public Group(List<KeyEntry> keys, Set<String> models, Map<String, QuotaLimit> quotas, GeminiTier tier,
+                String proxy) {
+            this(keys, models, quotas, tier, proxy, null);
         }
 
         public Group(List<KeyEntry> keys, Set<String> models, Map<String, QuotaLimit> quotas) {
@@ -86,7 +94,8 @@ public record GeminiGatewayProperties(
         @Override
         public String toString() {
             return "Group[keys=" + keys + ", models=" + models + ", quotas=" + quotas + ", tier=" + tier + ", proxy="
-                    + (proxy == null ? null : EgressProxy.masked(proxy)) + "]";
+                    + (proxy == null ? null : EgressProxy.masked(proxy)) + ", promptCacheAffinity="
+                    + promptCacheAffinity + "]";
         }
     }
 
@@ -219,6 +228,25 @@ public record GeminiGatewayProperties(
         @Override
         public String toString() {
             return "Admin[token=" + (token == null || token.isBlank() ? "unset" : "set") + "]";
+        }
+    }
+
+    /**
+     * Gemini caches long prompt prefixes per project (2.5 and newer models) and bills cached input tokens at a large
+     * discount; rotating a repeated prefix over N projects hits that cache about 1/N of the time.
+     *
+     * @param affinity send requests sharing a long prompt prefix to the same project while it has quota headroom
+     *     (the next project by rendezvous hashing when it has none); groups ({@code groups.<g>.prompt-cache-affinity})
+     *     and routes ({@code KeyRotation}'s {@code promptCacheAffinity}) may say otherwise
+     * @param minTokens the shortest prompt Gemini caches, by model, replacing the built-in figures (2,048 tokens for
+     *     2.5 models, 4,096 for newer ones, none for older ones); also how much leading prompt must match
+     */
+    public record PromptCache(
+            @DefaultValue("true") boolean affinity,
+            Map<String, @Min(0) Integer> minTokens) {
+
+        public PromptCache {
+            minTokens = minTokens == null ? Map.of() : minTokens;
         }
     }
 

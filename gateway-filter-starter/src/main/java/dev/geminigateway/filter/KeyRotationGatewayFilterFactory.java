@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
+import dev.geminigateway.promptcache.PromptCacheAffinity;
 import dev.geminigateway.rotation.KeyRotation;
 import dev.geminigateway.rotation.PoolThrottle;
 import dev.geminigateway.rotation.QuotaGate;
@@ -44,11 +45,19 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
     public KeyRotationGatewayFilterFactory(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
             RotationPolicy policy, RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers,
             QuotaGate quota, JsonMapper json, Clock clock) {
+        this(registry, selector, classifier, policy, retryBudget, poolThrottle, breakers, quota, json, clock,
+                PromptCacheAffinity.OFF);
+    }
+
+    /** @param cacheAffinity prompt-cache affinity as configured ({@code gemini.gateway.prompt-cache}, per group) */
+    public KeyRotationGatewayFilterFactory(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
+            RotationPolicy policy, RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers,
+            QuotaGate quota, JsonMapper json, Clock clock, PromptCacheAffinity cacheAffinity) {
         super(Config.class);
         this.registry = registry;
         this.policy = policy;
         this.rotation = new KeyRotation(registry, selector, classifier, retryBudget, poolThrottle, breakers, quota,
-                new ErrorAnswers(json, policy.rawErrors()), clock);
+                new ErrorAnswers(json, policy.rawErrors()), clock, cacheAffinity);
     }
 
     @Override
@@ -69,7 +78,8 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                         + "', which is not configured; configured groups: " + registry.groupNames());
             }
         }
-        RotationPolicy route = policy.forRoute(config.getMaxAttempts(), config.getDeadline(), config.getMaxWait());
+        RotationPolicy route = policy.forRoute(config.getMaxAttempts(), config.getDeadline(), config.getMaxWait())
+                .withCacheAffinity(config.getPromptCacheAffinity());
         return new OrderedGatewayFilter((exchange, chain) -> rotation.rotate(exchange, chain, config.getGroups(), route),
                 ORDER);
     }
@@ -80,6 +90,17 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
         private Integer maxAttempts;
         private Duration deadline;
         private Duration maxWait;
+        private Boolean promptCacheAffinity;
+
+        public Boolean getPromptCacheAffinity() {
+            return promptCacheAffinity;
+        }
+
+        /** Prompt-cache affinity on this route (null: as the key group says). */
+        public Config setPromptCacheAffinity(Boolean promptCacheAffinity) {
+            this.promptCacheAffinity = promptCacheAffinity;
+            return this;
+        }
 
         public List<String> getGroups() {
             return groups;

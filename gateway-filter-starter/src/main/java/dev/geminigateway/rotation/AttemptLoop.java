@@ -86,7 +86,8 @@ final class AttemptLoop {
         }
         long selecting = System.nanoTime();
         return Mono.defer(() -> rotation.selector.select(group, model, triedKeys, skippedProjects, now,
-                        estimatedTokens, exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT)))
+                        estimatedTokens, exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT),
+                        exchange.getAttribute(GeminiExchangeAttributes.PREFERRED_PROJECTS)))
                 .doOnError(e -> permit.release())
                 .doOnCancel(permit::release)
                 .flatMap(selection -> chosen(selection, permit, now, selecting));
@@ -142,6 +143,7 @@ final class AttemptLoop {
     private Mono<Void> send(ApiKey key, BreakerPermit permit, Instant now) {
         attempts++;
         triedKeys.add(key.id());
+        exchange.getAttributes().put(KeyRotationAttributes.PROJECT, key.project());
         ServerHttpRequest request = RequestBodyCache.replay(exchange,
                 UpstreamCredential.place(exchange.getRequest(), key));
         long started = System.nanoTime();

@@ -12,7 +12,9 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
+import dev.geminigateway.promptcache.PromptCacheAffinity;
 import dev.geminigateway.selection.KeySelector;
+import dev.geminigateway.selection.PreferredProjects;
 import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.web.BodyTooLargeException;
 import dev.geminigateway.web.ErrorAnswers;
@@ -38,10 +40,19 @@ public final class KeyRotation {
     final QuotaGate quota;
     final ErrorAnswers answers;
     final Clock clock;
+    private final PromptCacheAffinity cacheAffinity;
 
     public KeyRotation(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
             RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers, QuotaGate quota,
             ErrorAnswers answers, Clock clock) {
+        this(registry, selector, classifier, retryBudget, poolThrottle, breakers, quota, answers, clock,
+                PromptCacheAffinity.OFF);
+    }
+
+    /** @param cacheAffinity which requests prefer a project by their prompt prefix (ARCHITECTURE.md §5) */
+    public KeyRotation(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
+            RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers, QuotaGate quota,
+            ErrorAnswers answers, Clock clock, PromptCacheAffinity cacheAffinity) {
         this.registry = registry;
         this.selector = selector;
         this.classifier = classifier;
@@ -51,6 +62,7 @@ public final class KeyRotation {
         this.quota = quota;
         this.answers = answers;
         this.clock = clock;
+        this.cacheAffinity = cacheAffinity;
     }
 
     /** Serves the request with a key of one of {@code groups}, within the route's {@code policy}. */
@@ -67,14 +79,25 @@ public final class KeyRotation {
                     }
                     exchange.getAttributes().put(GeminiExchangeAttributes.KEY_GROUP, group.name());
                     retryBudget.onRequest();
+                    long estimate = estimatedTokens(exchange, body);
+                    preferProjects(exchange, group, model, body, estimate, policy);
                     return new AttemptLoop(this, policy, exchange, chain, group,
-                            model == null ? Cooldown.ALL_MODELS : model, estimatedTokens(exchange, body)).start();
+                            model == null ? Cooldown.ALL_MODELS : model, estimate).start();
                 })
                 .onErrorResume(BodyTooLargeException.class, e -> GatewayErrors.write(exchange,
                         HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage(), "invalid_request_error"))
                 .onErrorResume(InvalidModelException.class, e -> GatewayErrors.write(exchange,
                         HttpStatus.BAD_REQUEST, e.getReason(), "invalid_request_error"))
                 .doFinally(signal -> RequestBodyCache.release(exchange));
+    }
+
+    private void preferProjects(ServerWebExchange exchange, KeyGroup group, String model, byte[] body, long estimate,
+            RotationPolicy policy) {
+        PreferredProjects preferred = cacheAffinity.preference(exchange, group.name(), model, body, estimate,
+                policy.cacheAffinity());
+        if (preferred != null) {
+            exchange.getAttributes().put(GeminiExchangeAttributes.PREFERRED_PROJECTS, preferred);
+        }
     }
 
     private static String modelOf(ServerWebExchange exchange, byte[] body) {

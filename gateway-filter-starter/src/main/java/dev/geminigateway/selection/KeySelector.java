@@ -78,6 +78,15 @@ public class KeySelector {
      */
     public Mono<Selection> select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
             Instant now, long estimatedTokens, ProjectPin pin) {
+        return select(group, model, triedKeys, skippedProjects, now, estimatedTokens, pin, null);
+    }
+
+    /**
+     * @param preferred the order of projects the request would rather be served by (null: none); it only orders the
+     *                  keys that may serve, every other rule applies as without it
+     */
+    public Mono<Selection> select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
+            Instant now, long estimatedTokens, ProjectPin pin, PreferredProjects preferred) {
         List<ApiKey> keys = group.keys();
         ProjectPin bound = pin == null ? null : pin.within(keys);
         if (bound != null && bound.exhausted(triedKeys)) {
@@ -116,16 +125,18 @@ public class KeySelector {
             if (triedKeys.contains(key.id()) || skippedProjects.contains(key.project())) {
                 continue;
             }
-            if (quota == null) {
+            if (quota == null && preferred == null) {
                 return Mono.just(new Selection.Selected(key));
             }
             candidates.add(key);
         }
         boolean noneLeft = allQuarantined;
+        List<ApiKey> ordered = preferred == null ? candidates : preferred.order(candidates);
         if (quota == null) {
-            return Mono.just(new Selection.Unavailable(pick.earliest, noneLeft));
+            return Mono.just(ordered.isEmpty() ? new Selection.Unavailable(pick.earliest, noneLeft)
+                    : new Selection.Selected(ordered.get(0)));
         }
-        return Flux.fromIterable(candidates)
+        return Flux.fromIterable(ordered)
                 .concatMap(key -> pick.denied.containsKey(key.project()) ? Mono.<Selection>empty()
                         : quota.admit(group.name(), key.project(), model, estimatedTokens)
                                 .mapNotNull(admission -> pick.granted(key, admission, now)))
