@@ -73,7 +73,7 @@ class ArchitectureTest {
             "key.KeyGroup", "key.KeyRegistry", "metrics.MeterCache", "model.KnownModels", "model.ModelTable",
             "observability.AttemptMetricsFilter", "observability.GatewayMetrics",
             "observability.GeminiKeysHealthIndicator", "observability.KeyAttemptStats",
-            "observability.KeyPoolInspector", "observability.KeyStateGauges", "observability.KeyValidation",
+            "observability.KeyPoolInspector", "observability.KeyStateGauges", "observability.PromptCacheStats", "observability.KeyValidation",
             "observability.RequestIdWebFilter", "observability.RequestObservationFilter",
             "outcome.GeminiErrorClassifier", "outcome.PacificDay",
             "quota.ClockTimeMeter", "quota.GeminiTier", "quota.LimitSource", "quota.QuotaLimitSources",

@@ -17,6 +17,7 @@ import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.observability.KeyAttemptStats;
 import dev.geminigateway.observability.KeyPoolInspector;
+import dev.geminigateway.observability.PromptCacheStats;
 import dev.geminigateway.store.KeyState;
 import dev.geminigateway.store.KeyStateStore;
 
@@ -44,6 +45,7 @@ public class KeyAdministration {
     /** Ids of keys added through this replica's admin API (not from configuration). */
     private final Set<String> addedAtRuntime = ConcurrentHashMap.newKeySet();
     private final QuotaLimitViews quotaLimits;
+    private volatile PromptCacheStats promptCache;
 
     public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
             KeyPoolInspector inspector, AuditLog audit, Clock clock) {
@@ -70,7 +72,13 @@ public class KeyAdministration {
         this.quotaLimits = quotaLimits;
     }
 
-    /** The store, every group's counts by state, every key, and the quota limits in force. */
+    /** Adds cached input tokens per project and model to the overview (null: left out); set once, at wiring. */
+    public KeyAdministration withPromptCache(PromptCacheStats promptCache) {
+        this.promptCache = promptCache;
+        return this;
+    }
+
+    /** The store, every group's counts by state, every key, the quota limits in force, prompt-cache hits. */
     public Map<String, Object> overview() {
         Map<String, Object> overview = new LinkedHashMap<>();
         overview.put("now", clock.instant().toString());
@@ -89,6 +97,9 @@ public class KeyAdministration {
         overview.put("keys", registry.allKeys().stream().map(this::view).toList());
         if (quotaLimits != null) {
             overview.put("quotas", quotaLimits.overview());
+        }
+        if (promptCache != null) {
+            overview.put("promptCache", promptCache.overview());
         }
         return overview;
     }

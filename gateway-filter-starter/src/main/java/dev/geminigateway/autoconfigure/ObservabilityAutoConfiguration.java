@@ -18,6 +18,7 @@ import dev.geminigateway.admin.KeyAdministration;
 import dev.geminigateway.admin.QuotaLimitViews;
 import dev.geminigateway.health.KeyProber;
 import dev.geminigateway.key.KeyRegistry;
+import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.observability.AttemptMetricsFilter;
 import dev.geminigateway.observability.GatewayMetrics;
 import dev.geminigateway.observability.GeminiKeysHealthIndicator;
@@ -25,6 +26,7 @@ import dev.geminigateway.observability.KeyAttemptStats;
 import dev.geminigateway.observability.KeyPoolInspector;
 import dev.geminigateway.observability.KeyStateGauges;
 import dev.geminigateway.observability.KeyValidation;
+import dev.geminigateway.observability.PromptCacheStats;
 import dev.geminigateway.observability.RequestIdWebFilter;
 import dev.geminigateway.observability.RequestObservationFilter;
 import dev.geminigateway.quota.QuotaLimitSources;
@@ -83,6 +85,14 @@ public class ObservabilityAutoConfiguration {
             GeminiGatewayProperties properties) {
         return new GatewayMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), registry,
                 properties.metrics().perKeyTags(), properties.metrics().maxKeyTags());
+    }
+
+    /** Cached input tokens per project and model, from every answer's usage (a UsageListener). */
+    @Bean
+    @ConditionalOnMissingBean
+    PromptCacheStats geminiPromptCacheStats(ObjectProvider<MeterRegistry> meters, ObjectProvider<KnownModels> models) {
+        return new PromptCacheStats(meters.getIfAvailable(SimpleMeterRegistry::new),
+                models.getIfAvailable(KnownModels::catalogue));
     }
 
     @Bean
@@ -159,11 +169,13 @@ public class ObservabilityAutoConfiguration {
     @ConditionalOnMissingBean
     KeyAdministration geminiKeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober,
             KeyAttemptStats stats, KeyPoolInspector inspector, AuditLog audit, Clock clock,
-            ObjectProvider<QuotaLimitSources> quotaLimitSources, ObjectProvider<QuotaPolicy> quotaPolicy) {
+            ObjectProvider<QuotaLimitSources> quotaLimitSources, ObjectProvider<QuotaPolicy> quotaPolicy,
+            ObjectProvider<PromptCacheStats> promptCache) {
         QuotaLimitSources sources = quotaLimitSources.getIfUnique();
         QuotaPolicy policy = quotaPolicy.getIfUnique();
         return new KeyAdministration(registry, store, prober, stats, inspector, audit, clock,
-                sources == null || policy == null ? null : new QuotaLimitViews(registry, sources, policy));
+                sources == null || policy == null ? null : new QuotaLimitViews(registry, sources, policy))
+                .withPromptCache(promptCache.getIfUnique());
     }
 
     /** The admin endpoint and the chain that guards the management endpoints, only with Spring Security. */

@@ -100,7 +100,8 @@ public final class UsageExtractor {
             long prompt = number(metadata, "promptTokenCount");
             long output = number(metadata, "candidatesTokenCount") + number(metadata, "thoughtsTokenCount");
             long total = metadata.has("totalTokenCount") ? number(metadata, "totalTokenCount") : prompt + output;
-            return Optional.of(new Usage(prompt, output, Math.max(total, prompt)));
+            long cached = Math.min(prompt, number(metadata, "cachedContentTokenCount"));
+            return Optional.of(new Usage(prompt, output, Math.max(total, prompt), cached));
         }
         JsonNode usage = response.path("usage");
         if (usage.isObject() && usage.has("prompt_tokens")) {
@@ -109,7 +110,9 @@ public final class UsageExtractor {
             // compat's completion_tokens may or may not include thinking (unverified): fall back to total - prompt
             long output = usage.has("completion_tokens") ? number(usage, "completion_tokens")
                     : Math.max(0, total - prompt);
-            return Optional.of(new Usage(prompt, output, total >= 0 ? Math.max(total, prompt) : prompt + output));
+            long cached = Math.min(prompt, number(usage.path("prompt_tokens_details"), "cached_tokens"));
+            return Optional.of(new Usage(prompt, output, total >= 0 ? Math.max(total, prompt) : prompt + output,
+                    cached));
         }
         return Optional.empty();
     }

@@ -21,7 +21,7 @@ class UsageExtractorTest {
         String body = "{\"candidates\":[],\"usageMetadata\":{\"cachedContentTokenCount\":901,\"candidatesTokenCount\":432,"
                 + "\"promptTokenCount\":1844,\"thoughtsTokenCount\":91,\"toolUsePromptTokenCount\":1934,"
                 + "\"totalTokenCount\":4301}}";
-        assertThat(extract(body)).contains(new Usage(1844, 523, 4301));
+        assertThat(extract(body)).contains(new Usage(1844, 523, 4301, 901));
     }
 
     @Test
