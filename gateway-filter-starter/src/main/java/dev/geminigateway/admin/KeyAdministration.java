@@ -18,6 +18,7 @@ import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.observability.KeyAttemptStats;
 import dev.geminigateway.observability.KeyPoolInspector;
+import dev.geminigateway.observability.PromptCacheStats;
 import dev.geminigateway.store.KeyState;
 import dev.geminigateway.selection.KeyScores;
 import dev.geminigateway.store.KeyStateStore;
@@ -48,6 +49,7 @@ public class KeyAdministration {
     private final QuotaLimitViews quotaLimits;
     private final KeyScores scores;
     private final ClientBudgets budgets;
+    private volatile PromptCacheStats promptCache;
 
     public KeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober, KeyAttemptStats stats,
             KeyPoolInspector inspector, AuditLog audit, Clock clock) {
@@ -93,7 +95,13 @@ public class KeyAdministration {
         this.quotaLimits = quotaLimits;
     }
 
-    /** The store, every group's counts by state, every key, and the quota limits in force. */
+    /** Adds cached input tokens per project and model to the overview (null: left out); set once, at wiring. */
+    public KeyAdministration withPromptCache(PromptCacheStats promptCache) {
+        this.promptCache = promptCache;
+        return this;
+    }
+
+    /** The store, every group's counts by state, every key, the quota limits in force, prompt-cache hits. */
     public Map<String, Object> overview() {
         Map<String, Object> overview = new LinkedHashMap<>();
         overview.put("now", clock.instant().toString());
@@ -115,6 +123,9 @@ public class KeyAdministration {
         }
         if (budgets != null) {
             overview.put("clientBudgets", budgets.view());
+        }
+        if (promptCache != null) {
+            overview.put("promptCache", promptCache.overview());
         }
         return overview;
     }

@@ -7,8 +7,8 @@ package dev.geminigateway.attempt;
  * @param outputTokens billed output: native {@code candidatesTokenCount + thoughtsTokenCount} (thoughts are billed as
  *        output), OpenAI {@code completion_tokens} or {@code total - prompt}, whichever is larger
  * @param totalTokens as reported, or prompt plus output when the response omits it
- * @param cachedTokens the part of {@code promptTokens} served from a cache: native {@code cachedContentTokenCount},
- *        OpenAI {@code prompt_tokens_details.cached_tokens}; 0 when none
+ * @param cachedTokens of {@code promptTokens}, those served from a cache (implicit or explicit): native
+ *     {@code cachedContentTokenCount}, OpenAI {@code prompt_tokens_details.cached_tokens}
  */
 public record Usage(long promptTokens, long outputTokens, long totalTokens, long cachedTokens) {
 
@@ -18,6 +18,7 @@ public record Usage(long promptTokens, long outputTokens, long totalTokens, long
         }
     }
 
+    /** Usage without cached tokens. */
     public Usage(long promptTokens, long outputTokens, long totalTokens) {
         this(promptTokens, outputTokens, totalTokens, 0);
     }

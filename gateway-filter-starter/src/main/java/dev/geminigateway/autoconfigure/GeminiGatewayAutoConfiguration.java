@@ -3,6 +3,7 @@ package dev.geminigateway.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,7 @@ import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.model.KnownModels;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
+import dev.geminigateway.promptcache.PromptCacheAffinity;
 import dev.geminigateway.rotation.Backoff;
 import dev.geminigateway.rotation.FallbackMeter;
 import dev.geminigateway.rotation.PoolThrottle;
@@ -170,7 +172,19 @@ public class GeminiGatewayAutoConfiguration {
             PoolThrottle poolThrottle, UpstreamBreakers breakers, Clock clock, ObjectProvider<MeterRegistry> meters) {
         return new KeyRotationGatewayFilterFactory(registry, selector, classifier, rotationPolicy(properties.rotation()),
                 retryBudget, poolThrottle, breakers, QuotaGate.of(selector.quota().orElse(null)),
-                JsonMapper.builder().build(), new FallbackMeter(meters.getIfAvailable()), clock);
+                JsonMapper.builder().build(), new FallbackMeter(meters.getIfAvailable()), clock,
+                promptCacheAffinity(properties));
+    }
+
+    static PromptCacheAffinity promptCacheAffinity(GeminiGatewayProperties properties) {
+        Map<String, Boolean> groups = new HashMap<>();
+        properties.groups().forEach((name, group) -> {
+            if (group.promptCacheAffinity() != null) {
+                groups.put(name, group.promptCacheAffinity());
+            }
+        });
+        return new PromptCacheAffinity(properties.promptCache().affinity(), groups,
+                properties.promptCache().minTokens());
     }
 
     static RotationPolicy rotationPolicy(GeminiGatewayProperties.Rotation rotation) {

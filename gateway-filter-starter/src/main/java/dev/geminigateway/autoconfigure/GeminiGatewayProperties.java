@@ -32,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
  * @param metrics what the gateway's meters carry
  * @param admin the admin endpoint's credential
  * @param keyValidation on-demand probing of every key ({@code /health/detailed?validate=true})
+ * @param promptCache prompt-cache affinity: requests repeating a long prompt prefix prefer one project
  */
 @Validated
 @ConfigurationProperties("gemini.gateway")
@@ -43,7 +44,8 @@ public record GeminiGatewayProperties(
         @Valid @DefaultValue Quota quota,
         @Valid @DefaultValue Metrics metrics,
         @Valid @DefaultValue Admin admin,
-        @Valid @DefaultValue KeyValidation keyValidation) {
+        @Valid @DefaultValue KeyValidation keyValidation,
+        @Valid @DefaultValue PromptCache promptCache) {
 
     public GeminiGatewayProperties {
         groups = groups == null ? Map.of() : groups;
@@ -66,9 +68,10 @@ public record GeminiGatewayProperties(
      * @param fallbackModels per requested model, the model this group sends the request with when it cannot serve
      *     the requested one (every key cooling, quarantined or out of quota for it), e.g.
      *     {@code "[gemini-2.5-flash]": gemini-2.5-flash-lite}; the answer then names it in {@code X-Gemini-Served-Model}
+     * @param promptCacheAffinity this group's prompt-cache affinity; unset: {@code prompt-cache.affinity}
      */
     public record Group(List<KeyEntry> keys, Set<String> models, @Valid Map<String, QuotaLimit> quotas,
-            GeminiTier tier, String proxy, Map<String, String> fallbackModels) {
+            GeminiTier tier, String proxy, Map<String, String> fallbackModels, Boolean promptCacheAffinity) {
         @ConstructorBinding
         public Group {
             fallbackModels = fallbackModels == null ? Map.of() : fallbackModels;
@@ -78,13 +81,14 @@ public record GeminiGatewayProperties(
             proxy = proxy == null || proxy.isBlank() ? null : proxy.strip();
         }
 
+
         public Group(List<KeyEntry> keys, Set<String> models, Map<String, QuotaLimit> quotas) {
             this(keys, models, quotas, null, null);
         }
 
         public Group(List<KeyEntry> keys, Set<String> models, Map<String, QuotaLimit> quotas, GeminiTier tier,
                 String proxy) {
-            this(keys, models, quotas, tier, proxy, null);
+            this(keys, models, quotas, tier, proxy, null, null);
         }
 
         public Group(List<KeyEntry> keys, Set<String> models) {
@@ -95,7 +99,8 @@ public record GeminiGatewayProperties(
         @Override
         public String toString() {
             return "Group[keys=" + keys + ", models=" + models + ", quotas=" + quotas + ", tier=" + tier + ", proxy="
-                    + (proxy == null ? null : EgressProxy.masked(proxy)) + "]";
+                    + (proxy == null ? null : EgressProxy.masked(proxy)) + ", promptCacheAffinity="
+                    + promptCacheAffinity + "]";
         }
     }
 
@@ -231,6 +236,25 @@ public record GeminiGatewayProperties(
         @Override
         public String toString() {
             return "Admin[token=" + (token == null || token.isBlank() ? "unset" : "set") + "]";
+        }
+    }
+
+    /**
+     * Gemini caches long prompt prefixes per project (2.5 and newer models) and bills cached input tokens at a large
+     * discount; rotating a repeated prefix over N projects hits that cache about 1/N of the time.
+     *
+     * @param affinity send requests sharing a long prompt prefix to the same project while it has quota headroom
+     *     (the next project by rendezvous hashing when it has none); groups ({@code groups.<g>.prompt-cache-affinity})
+     *     and routes ({@code KeyRotation}'s {@code promptCacheAffinity}) may say otherwise
+     * @param minTokens the shortest prompt Gemini caches, by model, replacing the built-in figures (2,048 tokens for
+     *     2.5 models, 4,096 for newer ones, none for older ones); also how much leading prompt must match
+     */
+    public record PromptCache(
+            @DefaultValue("true") boolean affinity,
+            Map<String, @Min(0) Integer> minTokens) {
+
+        public PromptCache {
+            minTokens = minTokens == null ? Map.of() : minTokens;
         }
     }
 

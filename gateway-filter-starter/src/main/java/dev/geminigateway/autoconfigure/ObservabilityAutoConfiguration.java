@@ -33,6 +33,7 @@ import dev.geminigateway.observability.KeyAttemptStats;
 import dev.geminigateway.observability.KeyPoolInspector;
 import dev.geminigateway.observability.KeyStateGauges;
 import dev.geminigateway.observability.KeyValidation;
+import dev.geminigateway.observability.PromptCacheStats;
 import dev.geminigateway.observability.RecentErrors;
 import dev.geminigateway.observability.RequestIdWebFilter;
 import dev.geminigateway.observability.RequestObservationFilter;
@@ -94,6 +95,14 @@ public class ObservabilityAutoConfiguration {
             GeminiGatewayProperties properties) {
         return new GatewayMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), registry,
                 properties.metrics().perKeyTags(), properties.metrics().maxKeyTags());
+    }
+
+    /** Cached input tokens per project and model, from every answer's usage (a UsageListener). */
+    @Bean
+    @ConditionalOnMissingBean
+    PromptCacheStats geminiPromptCacheStats(ObjectProvider<MeterRegistry> meters, ObjectProvider<KnownModels> models) {
+        return new PromptCacheStats(meters.getIfAvailable(SimpleMeterRegistry::new),
+                models.getIfAvailable(KnownModels::catalogue));
     }
 
     @Bean
@@ -196,13 +205,15 @@ public class ObservabilityAutoConfiguration {
     KeyAdministration geminiKeyAdministration(KeyRegistry registry, KeyStateStore store, KeyProber prober,
             KeyAttemptStats stats, KeyPoolInspector inspector, AuditLog audit, Clock clock,
             ObjectProvider<QuotaLimitSources> quotaLimitSources, ObjectProvider<QuotaPolicy> quotaPolicy,
-            ObjectProvider<KeySelector> selector, ObjectProvider<ClientBudgets> budgets) {
+            ObjectProvider<KeySelector> selector, ObjectProvider<ClientBudgets> budgets,
+            ObjectProvider<PromptCacheStats> promptCache) {
         QuotaLimitSources sources = quotaLimitSources.getIfUnique();
         QuotaPolicy policy = quotaPolicy.getIfUnique();
         KeySelector keySelector = selector.getIfUnique();
         return new KeyAdministration(registry, store, prober, stats, inspector, audit, clock,
                 sources == null || policy == null ? null : new QuotaLimitViews(registry, sources, policy),
-                keySelector == null ? null : keySelector.scores(), budgets.getIfUnique());
+                keySelector == null ? null : keySelector.scores(), budgets.getIfUnique())
+                .withPromptCache(promptCache.getIfUnique());
     }
 
     @Bean

@@ -10,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
 import dev.geminigateway.rotation.FallbackMeter;
+import dev.geminigateway.promptcache.PromptCacheAffinity;
 import dev.geminigateway.rotation.KeyRotation;
 import dev.geminigateway.rotation.PoolThrottle;
 import dev.geminigateway.rotation.QuotaGate;
@@ -46,17 +47,18 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
             RotationPolicy policy, RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers,
             QuotaGate quota, JsonMapper json, Clock clock) {
         this(registry, selector, classifier, policy, retryBudget, poolThrottle, breakers, quota, json,
-                FallbackMeter.NONE, clock);
+                FallbackMeter.NONE, clock, PromptCacheAffinity.OFF);
     }
 
+    /** @param cacheAffinity prompt-cache affinity as configured ({@code gemini.gateway.prompt-cache}, per group) */
     public KeyRotationGatewayFilterFactory(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
             RotationPolicy policy, RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers,
-            QuotaGate quota, JsonMapper json, FallbackMeter fallbacks, Clock clock) {
+            QuotaGate quota, JsonMapper json, FallbackMeter fallbacks, Clock clock, PromptCacheAffinity cacheAffinity) {
         super(Config.class);
         this.registry = registry;
         this.policy = policy;
         this.rotation = new KeyRotation(registry, selector, classifier, retryBudget, poolThrottle, breakers, quota,
-                new ErrorAnswers(json, policy.rawErrors()), fallbacks, clock);
+                new ErrorAnswers(json, policy.rawErrors()), fallbacks, clock, cacheAffinity);
     }
 
     @Override
@@ -77,7 +79,8 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                         + "', which is not configured; configured groups: " + registry.groupNames());
             }
         }
-        RotationPolicy route = policy.forRoute(config.getMaxAttempts(), config.getDeadline(), config.getMaxWait());
+        RotationPolicy route = policy.forRoute(config.getMaxAttempts(), config.getDeadline(), config.getMaxWait())
+                .withCacheAffinity(config.getPromptCacheAffinity());
         boolean failover = Boolean.TRUE.equals(config.getFailover());
         return new OrderedGatewayFilter((exchange, chain) -> rotation.rotate(exchange, chain, config.getGroups(),
                 failover, route), ORDER);
@@ -90,6 +93,17 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
         private Duration deadline;
         private Duration maxWait;
         private Boolean failover;
+        private Boolean promptCacheAffinity;
+
+        public Boolean getPromptCacheAffinity() {
+            return promptCacheAffinity;
+        }
+
+        /** Prompt-cache affinity on this route (null: as the key group says). */
+        public Config setPromptCacheAffinity(Boolean promptCacheAffinity) {
+            this.promptCacheAffinity = promptCacheAffinity;
+            return this;
+        }
 
         public List<String> getGroups() {
             return groups;

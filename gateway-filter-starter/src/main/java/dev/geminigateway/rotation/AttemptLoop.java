@@ -107,7 +107,8 @@ final class AttemptLoop {
         }
         long selecting = System.nanoTime();
         return Mono.defer(() -> rotation.selector.select(asked.group(), asked.model(), tried(asked), skipped(asked),
-                        now, estimatedTokens, exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT)))
+                        now, estimatedTokens, exchange.getAttribute(GeminiExchangeAttributes.REQUIRED_PROJECT),
+                        exchange.getAttribute(GeminiExchangeAttributes.PREFERRED_PROJECTS)))
                 .doOnError(e -> permit.release())
                 .doOnCancel(permit::release)
                 .flatMap(selection -> chosen(selection, asked, index, none, permit, now, selecting));
@@ -200,6 +201,7 @@ final class AttemptLoop {
     private Mono<Void> send(ApiKey key, BreakerPermit permit, Instant now) {
         attempts++;
         tried(tier).add(key.id());
+        exchange.getAttributes().put(KeyRotationAttributes.PROJECT, key.project());
         // the egress proxy is the group's: the group may change from one attempt to the next (failover)
         exchange.getAttributes().put(GeminiExchangeAttributes.KEY_GROUP, tier.group().name());
         ServerHttpRequest request = ModelFallback.apply(exchange,

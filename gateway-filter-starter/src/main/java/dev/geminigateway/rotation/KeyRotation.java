@@ -9,9 +9,12 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.key.KeyRegistry;
 import dev.geminigateway.outcome.GeminiErrorClassifier;
+import dev.geminigateway.promptcache.PromptCacheAffinity;
 import dev.geminigateway.selection.KeySelector;
+import dev.geminigateway.selection.PreferredProjects;
 import dev.geminigateway.web.BodyTooLargeException;
 import dev.geminigateway.web.ErrorAnswers;
 import dev.geminigateway.web.GatewayErrors;
@@ -37,17 +40,22 @@ public final class KeyRotation {
     final ErrorAnswers answers;
     final FallbackMeter fallbacks;
     final Clock clock;
+    private final PromptCacheAffinity cacheAffinity;
 
     public KeyRotation(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
             RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers, QuotaGate quota,
             ErrorAnswers answers, Clock clock) {
         this(registry, selector, classifier, retryBudget, poolThrottle, breakers, quota, answers, FallbackMeter.NONE,
-                clock);
+                clock, PromptCacheAffinity.OFF);
     }
 
+    /**
+     * @param fallbacks counts requests sent with a group's fallback model
+     * @param cacheAffinity which requests prefer a project by their prompt prefix (ARCHITECTURE.md §5)
+     */
     public KeyRotation(KeyRegistry registry, KeySelector selector, GeminiErrorClassifier classifier,
             RetryBudget retryBudget, PoolThrottle poolThrottle, UpstreamBreakers breakers, QuotaGate quota,
-            ErrorAnswers answers, FallbackMeter fallbacks, Clock clock) {
+            ErrorAnswers answers, FallbackMeter fallbacks, Clock clock, PromptCacheAffinity cacheAffinity) {
         this.fallbacks = fallbacks;
         this.registry = registry;
         this.selector = selector;
@@ -58,6 +66,7 @@ public final class KeyRotation {
         this.quota = quota;
         this.answers = answers;
         this.clock = clock;
+        this.cacheAffinity = cacheAffinity;
     }
 
     /** Serves the request with a key of one of {@code groups}, within the route's {@code policy}. */
@@ -83,14 +92,24 @@ public final class KeyRotation {
                     }
                     exchange.getAttributes().put(GeminiExchangeAttributes.KEY_GROUP, tiers.get(0).group().name());
                     retryBudget.onRequest();
-                    return new AttemptLoop(this, policy, exchange, chain, tiers, estimatedTokens(exchange, body))
-                            .start();
+                    long estimate = estimatedTokens(exchange, body);
+                    preferProjects(exchange, tiers.get(0).group(), model, body, estimate, policy);
+                    return new AttemptLoop(this, policy, exchange, chain, tiers, estimate).start();
                 })
                 .onErrorResume(BodyTooLargeException.class, e -> GatewayErrors.write(exchange,
                         HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage(), "invalid_request_error"))
                 .onErrorResume(InvalidModelException.class, e -> GatewayErrors.write(exchange,
                         HttpStatus.BAD_REQUEST, e.getReason(), "invalid_request_error"))
                 .doFinally(signal -> RequestBodyCache.release(exchange));
+    }
+
+    private void preferProjects(ServerWebExchange exchange, KeyGroup group, String model, byte[] body, long estimate,
+            RotationPolicy policy) {
+        PreferredProjects preferred = cacheAffinity.preference(exchange, group.name(), model, body, estimate,
+                policy.cacheAffinity());
+        if (preferred != null) {
+            exchange.getAttributes().put(GeminiExchangeAttributes.PREFERRED_PROJECTS, preferred);
+        }
     }
 
     private static String modelOf(ServerWebExchange exchange, byte[] body) {

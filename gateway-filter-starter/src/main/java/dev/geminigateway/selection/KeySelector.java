@@ -107,6 +107,15 @@ public class KeySelector {
      */
     public Mono<Selection> select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
             Instant now, long estimatedTokens, ProjectPin pin) {
+        return select(group, model, triedKeys, skippedProjects, now, estimatedTokens, pin, null);
+    }
+
+    /**
+     * @param preferred the order of projects the request would rather be served by (null: none); it only orders the
+     *                  keys that may serve, every other rule applies as without it
+     */
+    public Mono<Selection> select(KeyGroup group, String model, Set<String> triedKeys, Set<String> skippedProjects,
+            Instant now, long estimatedTokens, ProjectPin pin, PreferredProjects preferred) {
         List<ApiKey> keys = group.keys();
         ProjectPin bound = pin == null ? null : pin.within(keys);
         if (bound != null && bound.exhausted(triedKeys)) {
@@ -115,6 +124,18 @@ public class KeySelector {
         int size = keys.size();
         int start = Math.floorMod(cursors.get(group.name(), model).getAndIncrement(), size);
         Pick pick = new Pick(model, triedKeys, skippedProjects, bound, now);
+        if (preferred != null) {
+            // prompt-cache affinity: every key that may serve, best project first (rotation order within one)
+            List<ApiKey> ordered = preferred.order(pick.rest(keys, start, 0, null, null));
+            if (ordered.isEmpty()) {
+                return unavailable(pick, group.name(), model, estimatedTokens);
+            }
+            if (quota == null) {
+                return Mono.just(new Selection.Selected(ordered.get(0)));
+            }
+            return Flux.fromIterable(ordered).concatMap(key -> admit(pick, group.name(), key, estimatedTokens)).next()
+                    .switchIfEmpty(Mono.defer(() -> unavailable(pick, group.name(), model, estimatedTokens)));
+        }
         int first = pick.scan(keys, start, 0, size);
         if (first == size) {
             return unavailable(pick, group.name(), model, estimatedTokens);

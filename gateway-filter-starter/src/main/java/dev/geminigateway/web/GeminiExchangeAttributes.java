@@ -26,6 +26,12 @@ public final class GeminiExchangeAttributes {
      */
     public static final String REQUIRED_PROJECT = PREFIX + "requiredProject";
 
+    /**
+     * {@code PreferredProjects}: the order of projects a request repeating a long prompt prefix would rather be served
+     * by, for Gemini's implicit cache (set by KeyRotation, read by its key selection).
+     */
+    public static final String PREFERRED_PROJECTS = PREFIX + "preferredProjects";
+
     private GeminiExchangeAttributes() {
     }
 }

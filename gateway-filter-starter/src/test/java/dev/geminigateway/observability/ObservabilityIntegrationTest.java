@@ -75,6 +75,8 @@ public abstract class ObservabilityIntegrationTest {
 
     @Autowired
     protected QuotaScheduler quota;
+
+    @Autowired
     protected KeySelector selector;
 
     protected WebTestClient client;

@@ -7,6 +7,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.geminigateway.simulator.cache.ImplicitCache;
 import dev.geminigateway.simulator.http.ApiHandler;
 import dev.geminigateway.simulator.http.ControlApi;
 import dev.geminigateway.simulator.state.SimulatorState;
@@ -150,6 +151,11 @@ public final class GeminiSimulator implements AutoCloseable {
     /** Keys, quotas, clock and streaming back to the start configuration; faults, counters, recordings cleared. */
     public void reset() {
         state.reset();
+    }
+
+    /** Implicit prompt caching: its TTL, on/off switch and per-project input and cached token counts. */
+    public ImplicitCache implicitCache() {
+        return state.implicitCache();
     }
 
     public SimulatorCounters counters() {

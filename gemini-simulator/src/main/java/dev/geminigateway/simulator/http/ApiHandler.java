@@ -10,6 +10,7 @@ import java.util.ArrayList;
 
 import dev.geminigateway.simulator.Fault;
 import dev.geminigateway.simulator.RecordedRequest;
+import dev.geminigateway.simulator.cache.PromptPrefix;
 import dev.geminigateway.simulator.resources.ResourceAccess;
 import dev.geminigateway.simulator.resources.ResourceBook;
 import dev.geminigateway.simulator.state.FaultPlan;
@@ -147,6 +148,10 @@ public final class ApiHandler {
                         route.operation().embedding(), real)), faults.latency());
             }
         }
+        if (call.cachedTokens == 0) {
+            // no explicit cached content named: the project's implicit prefix cache may still serve part of it
+            call.cachedTokens = implicitlyCached(call);
+        }
         return new Outcome(success(call, model, faults.midStream(), faults.shape()), faults.latency());
     }
 
@@ -163,6 +168,18 @@ public final class ApiHandler {
                     : openAiApi.chat(call, model, shape);
             case EMBEDDINGS -> openAiApi.embeddings(call, GENERATE_EMBEDDING_DIMENSIONS);
         };
+    }
+
+    /** Generation requests only; one naming an explicit cached content is served from that instead. */
+    private long implicitlyCached(Call call) {
+        Operation op = call.route.operation();
+        if ((op != Operation.GENERATE && op != Operation.STREAM && op != Operation.CHAT) || call.json == null
+                || call.json.has("cachedContent") || call.json.has("cached_content")) {
+            return 0;
+        }
+        String prefix = op == Operation.CHAT ? PromptPrefix.openAiText(call.json) : PromptPrefix.nativeText(call.json);
+        return state.implicitCache().lookup(call.project, call.model, prefix, call.inputTokens,
+                state.clock().nowEpochMillis());
     }
 
     /** Native: x-goog-api-key or key=, and a Bearer is an OAuth token (401). OpenAI: Bearer only. */

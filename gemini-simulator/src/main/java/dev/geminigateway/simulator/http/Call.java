@@ -23,7 +23,8 @@ final class Call {
     JsonNode json;
     /** Prompt tokens: the request's own plus those of an explicit cached content it names. */
     long inputTokens;
-    /** Tokens of the cached content the request names (part of {@link #inputTokens}). */
+    /** Of {@link #inputTokens}: tokens served from a cache (the explicit one the request names, else the
+     * project's implicit prefix cache); 0 for none. */
     long cachedTokens;
 
     Call(String method, String path, String query, Map<String, List<String>> headers,

@@ -10,6 +10,7 @@ import dev.geminigateway.simulator.Fault;
 import dev.geminigateway.simulator.KeyStatus;
 import dev.geminigateway.simulator.Quota;
 import dev.geminigateway.simulator.RecordedRequest;
+import dev.geminigateway.simulator.cache.ImplicitCache;
 import dev.geminigateway.simulator.state.SimulatorState;
 import dev.geminigateway.simulator.state.StreamSettings;
 import dev.geminigateway.simulator.wire.ApiError;
@@ -112,6 +113,15 @@ public final class ControlApi {
                 break;
             case "counters":
                 if (get) return ok(counters());
+                break;
+            case "cache":
+                if (write) {
+                    if (json.hasNonNull("ttlSeconds")) {
+                        state.implicitCache().ttl(Duration.ofSeconds(json.get("ttlSeconds").asLong()));
+                    }
+                    if (json.hasNonNull("enabled")) state.implicitCache().enabled(json.get("enabled").asBoolean());
+                }
+                if (get || write) return ok(cache());
                 break;
             case "requests":
                 if (get) return ok(requests(NativeApi.parseInt(first(uri, "limit"), 100)));
@@ -243,6 +253,17 @@ public final class ControlApi {
         putAll(out.putObject("byProject"), state.counters().projects());
         putAll(out.putObject("byModel"), state.counters().models());
         putAll(out.putObject("byStatus"), state.counters().statuses());
+        return out;
+    }
+
+    private ObjectNode cache() {
+        ImplicitCache cache = state.implicitCache();
+        ObjectNode out = Json.object();
+        out.put("enabled", cache.enabled());
+        out.put("ttlSeconds", cache.ttl().toSeconds());
+        ObjectNode projects = out.putObject("byProject");
+        cache.counts().forEach((project, counts) -> projects.putObject(project)
+                .put("inputTokens", counts.inputTokens()).put("cachedTokens", counts.cachedTokens()));
         return out;
     }
 

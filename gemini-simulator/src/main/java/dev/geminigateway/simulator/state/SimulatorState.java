@@ -3,6 +3,7 @@ package dev.geminigateway.simulator.state;
 import java.time.Instant;
 
 import dev.geminigateway.simulator.SimulatorConfig;
+import dev.geminigateway.simulator.cache.ImplicitCache;
 import dev.geminigateway.simulator.resources.ResourceBook;
 import dev.geminigateway.simulator.wire.ModelCatalog;
 
@@ -16,6 +17,7 @@ public final class SimulatorState {
     private final FaultBook faults = new FaultBook();
     private final CounterBook counters = new CounterBook();
     private final ResourceBook resources = new ResourceBook();
+    private final ImplicitCache implicitCache = new ImplicitCache();
     private final RequestRecorder recorder;
     private final ModelCatalog catalog;
     private volatile StreamSettings streaming;
@@ -37,6 +39,7 @@ public final class SimulatorState {
         recorder.clear();
         resources.clear();
         catalog.reset();
+        implicitCache.clear();
         config.keys().forEach(k -> keys.put(k.key(), k.project(), k.status()));
         config.quotas().forEach(q -> quotas.set(q.project(), q.model(), q.quota()));
         clock.set(startInstant(config), config.timeScale());
@@ -65,6 +68,9 @@ public final class SimulatorState {
 
     /** Files, cached contents and open uploads, per owning project. */
     public ResourceBook resources() { return resources; }
+
+    /** Per-project implicit prompt caching and its cached/input token counts. */
+    public ImplicitCache implicitCache() { return implicitCache; }
 
     public StreamSettings streaming() { return streaming; }
 
