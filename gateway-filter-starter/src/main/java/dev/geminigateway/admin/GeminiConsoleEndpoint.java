@@ -46,12 +46,14 @@ public class GeminiConsoleEndpoint {
         };
     }
 
+    /** A Mono, so it answers on the event loop like {@link GeminiKeysEndpoint}'s reads (see there why). */
     @ReadOperation
-    public WebEndpointResponse<Map<String, Object>> key(@Selector String view, @Selector String id) {
+    public Mono<WebEndpointResponse<Map<String, Object>>> key(@Selector String view, @Selector String id) {
         if (!"keys".equals(view)) {
-            return notFound("No console view '" + view + "'; use keys/{id}");
+            return Mono.just(notFound("No console view '" + view + "'; use keys/{id}"));
         }
-        return console.life(id).map(WebEndpointResponse::new).orElseGet(() -> notFound("No key with id " + id));
+        return Mono.fromSupplier(() -> console.life(id).map(WebEndpointResponse::new)
+                .orElseGet(() -> notFound("No key with id " + id)));
     }
 
     private static WebEndpointResponse<Map<String, Object>> notFound(String message) {

@@ -35,15 +35,21 @@ public class GeminiKeysEndpoint {
         this.administration = administration;
     }
 
+    /*
+     * Reads answer as Monos, on the event loop (they read local state only): Boot would run a plain return value on
+     * another thread, and a keep-alive connection whose answer completed there could hang the client's next request
+     * (Reactor Netty 1.3.6; ARCHITECTURE.md §10.1).
+     */
+
     @ReadOperation
-    public Map<String, Object> keys() {
-        return administration.overview();
+    public Mono<Map<String, Object>> keys() {
+        return Mono.fromSupplier(administration::overview);
     }
 
     @ReadOperation
-    public WebEndpointResponse<Map<String, Object>> key(@Selector String id) {
-        return administration.key(id).map(WebEndpointResponse::new)
-                .orElseGet(() -> response(AdminResult.error(404, "No key with id " + id)));
+    public Mono<WebEndpointResponse<Map<String, Object>>> key(@Selector String id) {
+        return Mono.fromSupplier(() -> administration.key(id).map(WebEndpointResponse::new)
+                .orElseGet(() -> response(AdminResult.error(404, "No key with id " + id))));
     }
 
     @WriteOperation
