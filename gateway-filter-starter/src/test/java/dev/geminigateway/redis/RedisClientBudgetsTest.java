@@ -7,10 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.attempt.Usage;
@@ -25,32 +22,13 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two replicas' budgets on one real redis-server spend from one budget; a dead Redis leaves each counting alone. */
-class RedisClientBudgetsTest {
+class RedisClientBudgetsTest extends StandaloneRedisTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static RedisServerProcess redis;
 
     private final List<LettuceConnectionFactory> factories = new ArrayList<>();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-05-14T12:00:00Z"));
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        if (!redis.isAlive()) {
-            redis.restart();
-        }
-        redis.flushAll();
-    }
 
     @AfterEach
     void closeConnections() {

@@ -10,10 +10,7 @@ import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.store.Cooldown;
@@ -27,34 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** Two store replicas on one real redis-server: propagation, merge rules, restarts and a Redis outage. */
-class RedisKeyStateStoreTest {
+class RedisKeyStateStoreTest extends StandaloneRedisTest {
 
     /** Pub/sub propagation takes milliseconds (measured in the benchmarks); the bound only tolerates a loaded machine. */
     private static final Duration PROPAGATION = Duration.ofSeconds(5);
 
     private static final String FLASH = "gemini-2.5-flash";
-    private static RedisServerProcess redis;
 
     private final List<RedisKeyStateStore> stores = new ArrayList<>();
     private final List<LettuceConnectionFactory> factories = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        if (!redis.isAlive()) {
-            redis.restart();
-        }
-        redis.flushAll();
-    }
 
     @AfterEach
     void closeReplicas() {

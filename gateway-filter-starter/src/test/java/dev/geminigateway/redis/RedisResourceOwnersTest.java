@@ -6,10 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.affinity.LocalResourceOwners;
@@ -21,32 +18,13 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two gateways' owner stores on one real redis-server share what either learned; a dead Redis is "unknown". */
-class RedisResourceOwnersTest {
+class RedisResourceOwnersTest extends StandaloneRedisTest {
 
     /** How often a wait that asks Redis asks again. */
     private static final Duration POLL = Duration.ofMillis(10);
 
-    private static RedisServerProcess redis;
 
     private final List<LettuceConnectionFactory> factories = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        if (!redis.isAlive()) {
-            redis.restart();
-        }
-        redis.flushAll();
-    }
 
     @AfterEach
     void closeConnections() {
