@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import io.lettuce.core.RedisNoScriptException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -102,7 +103,12 @@ final class LazyRedisConnection<C> implements AutoCloseable {
                         log.info(user + ": Redis is back, shared again");
                     }
                 })
-                .doOnError(this::failed);
+                .doOnError(error -> {
+                    // A script Redis does not know yet is sent again in full (LuaScripts): Redis is fine.
+                    if (!(error instanceof RedisNoScriptException)) {
+                        failed(error);
+                    }
+                });
     }
 
     boolean degraded() {

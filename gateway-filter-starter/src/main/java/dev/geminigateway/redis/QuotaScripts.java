@@ -27,11 +27,29 @@ final class QuotaScripts {
             """.formatted(CHUNK);
 
     /**
-     * Reserves one request (minute and day) when every limit has room. ARGV: now, window, rpm, tpm, rpd (-1: none),
-     * tokens, id, ms to the next Pacific midnight, day key ttl. Returns {verdict, wait ms (-1: never), requests,
+     * Sets the real input tokens of admissions still in the window: ARGV pairs (id, tokens) from {@code from} on.
+     * Usage corrections travel in batches ({@link PendingCorrections}), with an admission or on their own.
+     */
+    private static final String CORRECT = """
+            local function correct(from)
+              for i = from, #ARGV, 2 do
+                if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+                  local before = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
+                  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+                  redis.call('INCRBY', KEYS[3], tonumber(ARGV[i + 1]) - before)
+                end
+              end
+            end
+            """;
+
+    /**
+     * Reserves one request (minute and day) when every limit has room, after applying the pair's waiting usage
+     * corrections (ARGV pairs from 10 on). ARGV: now, window, rpm, tpm, rpd (-1: none),
+     * tokens, id, ms to the next Pacific midnight, day key ttl, then corrections. Returns {verdict, wait ms (-1: never), requests,
      * tokens, today}: verdict 0 granted, 1 RPM, 2 TPM, 3 RPD; the usage counts are after the verdict.
      */
-    static final String ACQUIRE = PRUNE + """
+    static final String ACQUIRE = PRUNE + CORRECT + """
+            correct(10)
             local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
             local rpm, tpm, rpd = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
             local tokens = tonumber(ARGV[6])
@@ -79,8 +97,14 @@ final class QuotaScripts {
             return {0, 0, count, total, today}
             """.formatted(CHUNK, CHUNK);
 
+    /** A batch of usage corrections on its own: ARGV pairs (id, tokens). */
+    static final String CORRECTIONS = CORRECT + """
+            correct(1)
+            return 1
+            """;
+
     /**
-     * Corrects or gives back one reservation. ARGV: id ('' when the minute was not charged), new tokens (-1: refund),
+     * Gives back one reservation (a refund; usage corrections go by {@link #CORRECTIONS}). ARGV: id ('' when the minute was not charged), new tokens (-1: refund),
      * 1 when the day was charged and is refunded. The minute changes only while the admission is in the window.
      */
     static final String ADJUST = """

@@ -2,15 +2,22 @@ package dev.geminigateway.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -35,10 +42,29 @@ public class RedisClientBuckets implements SharedBuckets {
 
     private static final Duration PAUSE = Duration.ofSeconds(5);
 
+    /** Limits at least this large are counted partly on each replica: up to 1/50 of the smallest between syncs. */
+    static final long LOCAL_SHARE_DIVISOR = 50;
+    /** Longest a replica counts on its own before it synchronises a bucket with Redis. */
+    static final Duration SYNC_INTERVAL = Duration.ofMillis(100);
+    private static final int MAX_PROXIES = 10_000;
+
     private final LazyRedisConnection<Linked> connection;
 
-    /** The buckets' own connection, so that its state can be seen, and bucket4j's proxies over it. */
-    private record Linked(StatefulConnection<byte[], byte[]> link, AsyncProxyManager<byte[]> proxies) {
+    /**
+     * The buckets' own connection, so that its state can be seen, bucket4j's proxy manager over it, and the bucket
+     * proxies made on it by key, least recently used dropped first (a dropped one forgets at most its local share).
+     */
+    private record Linked(StatefulConnection<byte[], byte[]> link, AsyncProxyManager<byte[]> proxies,
+            Map<String, AsyncBucketProxy> buckets) {
+
+        Linked(StatefulConnection<byte[], byte[]> link, AsyncProxyManager<byte[]> proxies) {
+            this(link, proxies, new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, AsyncBucketProxy> eldest) {
+                    return size() > MAX_PROXIES;
+                }
+            });
+        }
     }
 
     /**
@@ -59,10 +85,38 @@ public class RedisClientBuckets implements SharedBuckets {
 
     @Override
     public Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration) {
-        return connection.call(linked -> Mono.fromFuture(linked.proxies().builder()
-                .build(RedisKeySchema.clientBucket(key).getBytes(StandardCharsets.UTF_8),
-                        () -> CompletableFuture.completedFuture(configuration))
-                .tryConsumeAndReturnRemaining(1)));
+        return connection.call(linked -> Mono.fromFuture(bucket(linked, key, configuration).tryConsumeAndReturnRemaining(1)));
+    }
+
+    /**
+     * The bucket's proxy, kept so that bucket4j's delaying optimization can count on this replica between two
+     * synchronisations: with a limit of at least {@link #LOCAL_SHARE_DIVISOR} requests, a replica takes up to that
+     * share of it (or one {@link #SYNC_INTERVAL}'s worth of requests) locally before it writes to Redis, so a busy
+     * client costs no round trip per request. Smaller limits are counted in Redis on every request.
+     */
+    private AsyncBucketProxy bucket(Linked linked, String key, BucketConfiguration configuration) {
+        Map<String, AsyncBucketProxy> proxies = linked.buckets();
+        synchronized (proxies) {
+            AsyncBucketProxy known = proxies.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        long smallest = Long.MAX_VALUE;
+        for (Bandwidth bandwidth : configuration.getBandwidths()) {
+            smallest = Math.min(smallest, bandwidth.getCapacity());
+        }
+        RemoteAsyncBucketBuilder<byte[]> builder = linked.proxies().builder();
+        long share = smallest / LOCAL_SHARE_DIVISOR;
+        if (share >= 1) {
+            builder = builder.withOptimization(Optimizations.delaying(new DelayParameters(share, SYNC_INTERVAL)));
+        }
+        AsyncBucketProxy made = builder.build(RedisKeySchema.clientBucket(key).getBytes(StandardCharsets.UTF_8),
+                () -> CompletableFuture.completedFuture(configuration));
+        synchronized (proxies) {
+            AsyncBucketProxy raced = proxies.putIfAbsent(key, made);
+            return raced != null ? raced : made;
+        }
     }
 
     /** True while Redis fails and limits are counted per replica. */

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +51,14 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     private static final Duration DAY_KEY_TTL = Duration.ofHours(50);
     private static final Duration RESET_WAIT = Duration.ofSeconds(10);
 
+    /** How long a usage correction may wait for an admission of its pair to carry it before it is sent alone. */
+    static final Duration CORRECTION_DEADLINE = Duration.ofMillis(100);
+
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
+
     private final RedisCommandsHolder redis;
+    private final LuaScripts scripts;
+    private final PendingCorrections corrections;
     private final LocalQuotaLedgers fallback;
     private final Clock clock;
     private final long windowMillis;
@@ -76,6 +85,8 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     RedisQuotaLedgers(Supplier<? extends AbstractRedisClient> client, Clock clock, Duration safetyMargin, Duration timeout,
             String prefix, int maxLocalLedgers, LongSupplier pauseTime) {
         this.redis = new RedisCommandsHolder(client, timeout, "Quota ledgers", pauseTime);
+        this.scripts = new LuaScripts(redis);
+        this.corrections = new PendingCorrections(CORRECTION_DEADLINE, this::send);
         this.fallback = new LocalQuotaLedgers(clock, safetyMargin, maxLocalLedgers);
         this.clock = clock;
         this.windowMillis = LocalQuotaLedgers.WINDOW.plus(safetyMargin).toMillis();
@@ -90,11 +101,21 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
         }
         String id = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(now.toEpochMilli());
         LocalDate day = now.atZone(PacificDay.ZONE).toLocalDate();
-        return redis.<List<Long>>call(commands -> commands.eval(QuotaScripts.ACQUIRE, ScriptOutputType.MULTI,
-                        keys(project, model, day), Long.toString(now.toEpochMilli()), Long.toString(windowMillis),
-                        limitArg(limits.rpm()), limitArg(limits.tpm()), limitArg(limits.rpd()), Long.toString(inputTokens),
-                        id, Long.toString(Duration.between(now, PacificDay.nextMidnight(now)).toMillis()),
-                        Long.toString(DAY_KEY_TTL.toMillis())))
+        return Mono.defer(() -> {
+            // The pair's waiting usage corrections travel with this admission: no round trip of their own.
+            PendingCorrections.Batch riding = corrections.take(key(project, model));
+            List<String> args = new ArrayList<>(9 + (riding == null ? 0 : riding.args.size()));
+            Collections.addAll(args, Long.toString(now.toEpochMilli()), Long.toString(windowMillis),
+                    limitArg(limits.rpm()), limitArg(limits.tpm()), limitArg(limits.rpd()), Long.toString(inputTokens),
+                    id, Long.toString(Duration.between(now, PacificDay.nextMidnight(now)).toMillis()),
+                    Long.toString(DAY_KEY_TTL.toMillis()));
+            if (riding != null) {
+                args.addAll(riding.args);
+            }
+            Mono<List<Long>> answer = scripts.run(QuotaScripts.ACQUIRE, ScriptOutputType.MULTI, keys(project, model, day),
+                    args.toArray(String[]::new));
+            return riding == null ? answer : answer.doFinally(signal -> riding.done());
+        })
                 .map(answer -> {
                     lastUsage.put(key(project, model), new long[] { answer.get(2), answer.get(3), answer.get(4) });
                     long verdict = answer.get(0);
@@ -118,8 +139,21 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
         if (!(reservation.entry() instanceof Shared shared)) {
             return fallback.reconcile(reservation, realInputTokens);
         }
-        reservation.swapTokens(realInputTokens);
-        return shared.minuteCharged() ? adjust(reservation, shared.id(), realInputTokens, false) : Mono.empty();
+        long estimated = reservation.swapTokens(realInputTokens);
+        if (!shared.minuteCharged()) {
+            return Mono.empty();
+        }
+        return Mono.defer(() -> corrections.add(key(reservation.project(), reservation.model()),
+                keys(reservation.project(), reservation.model(), day(reservation)), shared.id(), realInputTokens,
+                realInputTokens - estimated));
+    }
+
+    /** A batch of corrections nobody took with an admission in time (or full, or large): sent on its own. */
+    private void send(String pair, PendingCorrections.Batch batch) {
+        scripts.run(QuotaScripts.CORRECTIONS, ScriptOutputType.INTEGER, batch.keys, batch.args.toArray(String[]::new))
+                .doFinally(signal -> batch.done())
+                .subscribe(done -> {
+                }, unavailable -> log.debug("Usage corrections not sent: " + unavailable));
     }
 
     @Override
@@ -137,12 +171,15 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     }
 
     private Mono<Void> adjust(QuotaReservation reservation, String id, long tokens, boolean refundDay) {
-        LocalDate day = reservation.pacificDay() != null ? reservation.pacificDay()
-                : reservation.at().atZone(PacificDay.ZONE).toLocalDate();
-        return redis.call(commands -> commands.eval(QuotaScripts.ADJUST, ScriptOutputType.INTEGER,
-                        keys(reservation.project(), reservation.model(), day), id, Long.toString(tokens),
-                        refundDay ? "1" : "0"))
+        return scripts.run(QuotaScripts.ADJUST, ScriptOutputType.INTEGER,
+                        keys(reservation.project(), reservation.model(), day(reservation)), id, Long.toString(tokens),
+                        refundDay ? "1" : "0")
                 .onErrorResume(unavailable -> Mono.empty()).then();
+    }
+
+    private static LocalDate day(QuotaReservation reservation) {
+        return reservation.pacificDay() != null ? reservation.pacificDay()
+                : reservation.at().atZone(PacificDay.ZONE).toLocalDate();
     }
 
     @Override
@@ -151,8 +188,8 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
             return Mono.empty();
         }
         LocalDate day = clock.instant().atZone(PacificDay.ZONE).toLocalDate();
-        return redis.call(commands -> commands.eval(QuotaScripts.EXHAUST_DAY, ScriptOutputType.INTEGER,
-                        keys(project, model, day), Long.toString(limits.rpd()), Long.toString(DAY_KEY_TTL.toMillis())))
+        return scripts.run(QuotaScripts.EXHAUST_DAY, ScriptOutputType.INTEGER,
+                        keys(project, model, day), Long.toString(limits.rpd()), Long.toString(DAY_KEY_TTL.toMillis()))
                 .then()
                 .onErrorResume(unavailable -> fallback.exhaust(project, model, metric, limits));
     }
@@ -196,9 +233,9 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     }
 
     private Mono<long[]> usage(String project, String model, Instant now) {
-        return redis.<List<Long>>call(commands -> commands.eval(QuotaScripts.USAGE, ScriptOutputType.MULTI,
+        return scripts.<List<Long>>run(QuotaScripts.USAGE, ScriptOutputType.MULTI,
                         keys(project, model, now.atZone(PacificDay.ZONE).toLocalDate()), Long.toString(now.toEpochMilli()),
-                        Long.toString(windowMillis)))
+                        Long.toString(windowMillis))
                 .map(counts -> {
                     long[] used = { counts.get(0), counts.get(1), counts.get(2) };
                     lastUsage.put(key(project, model), used);
@@ -210,9 +247,9 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     @Override
     public Mono<QuotaUsage> usage(String project, String model, QuotaLimits limits) {
         Instant now = clock.instant();
-        return redis.<List<Long>>call(commands -> commands.eval(QuotaScripts.WINDOW, ScriptOutputType.MULTI,
+        return scripts.<List<Long>>run(QuotaScripts.WINDOW, ScriptOutputType.MULTI,
                         keys(project, model, now.atZone(PacificDay.ZONE).toLocalDate()), Long.toString(now.toEpochMilli()),
-                        Long.toString(windowMillis)))
+                        Long.toString(windowMillis))
                 .map(counts -> {
                     long oldest = counts.get(3);
                     return new QuotaUsage(counts.get(0), counts.get(1), limits.rpd() == QuotaLimits.NONE ? 0 : counts.get(2),
@@ -232,9 +269,9 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
 
     @Override
     public Mono<Void> share(String project, String model, QuotaMetric metric, long value, Instant until) {
-        return Mono.defer(() -> redis.call(commands -> commands.eval(QuotaScripts.SHARE_LEARNED, ScriptOutputType.INTEGER,
+        return Mono.defer(() -> scripts.<Long>run(QuotaScripts.SHARE_LEARNED, ScriptOutputType.INTEGER,
                         new String[] { learnedKey() }, SharedLearnedLimits.field(project, model, metric),
-                        Long.toString(value), Long.toString(until.toEpochMilli()), Long.toString(clock.millis()))))
+                        Long.toString(value), Long.toString(until.toEpochMilli()), Long.toString(clock.millis())))
                 .then()
                 // Off the request path: a limit learned while Redis hiccups (or while this connection is still being
                 // made) is shared once it answers, rather than kept by this replica alone.
@@ -274,8 +311,19 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
         return redis.degraded();
     }
 
+    /** Usage corrections not yet in Redis (tests). */
+    int pendingCorrections() {
+        return corrections.pairs();
+    }
+
     @Override
     public void close() {
+        try {
+            corrections.flushAll().block(CLOSE_WAIT);
+        }
+        catch (RuntimeException late) {
+            log.debug("Usage corrections not sent before closing: " + late);
+        }
         redis.close();
     }
 

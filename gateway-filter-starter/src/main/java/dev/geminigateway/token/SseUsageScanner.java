@@ -26,6 +26,7 @@ public final class SseUsageScanner {
     /** Events larger than this (e.g. a generated image) are skipped: the previous event's usage stands. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
+    private static final int SCRATCH_BYTES = 8192;
     private static final byte[] DATA_FIELD = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NEWLINE = {'\n'};
     private static final byte[] QUOTED_USAGE = "\"usage".getBytes(StandardCharsets.US_ASCII);
@@ -46,6 +47,7 @@ public final class SseUsageScanner {
     private boolean eventOverflowed;
 
     private byte[] lastUsageEvent = new byte[1024];
+    private byte[] scratch;
     private int lastUsageEventLength = -1;
 
     public SseUsageScanner() {
@@ -113,7 +115,10 @@ public final class SseUsageScanner {
             feed(view.array(), view.arrayOffset() + view.position(), view.remaining());
             return;
         }
-        byte[] scratch = new byte[Math.min(view.remaining(), 8192)];
+        // Netty's buffers are direct: read them through one scratch array per stream, not one per chunk.
+        if (scratch == null) {
+            scratch = new byte[SCRATCH_BYTES];
+        }
         while (view.hasRemaining()) {
             int n = Math.min(scratch.length, view.remaining());
             view.get(scratch, 0, n);
