@@ -83,6 +83,19 @@ public final class ClientBudgets {
         ZonedDateTime now = clock.instant().atZone(zone);
         String day = now.toLocalDate().toString();
         String month = YearMonth.from(now).toString();
+        if (shared != null) {
+            // Far from every limit: counted here and sent to the shared counters shortly after, no round trip.
+            BudgetTotals known = shared.known(client, day, month);
+            if (known != null) {
+                BudgetTotals after = new BudgetTotals(known.day().plus(ONE_REQUEST), known.month().plus(ONE_REQUEST));
+                if (budget.farFromLimits(after)) {
+                    shared.addLater(client, day, month, ONE_REQUEST);
+                    local.observe(client, day, month, after);
+                    meter(client, "requests", 1);
+                    return Mono.empty();
+                }
+            }
+        }
         return add(client, day, month, ONE_REQUEST).flatMap(after -> {
             BudgetTotals before = new BudgetTotals(after.day().plus(GIVE_BACK), after.month().plus(GIVE_BACK));
             String measure = budget.exhausted(before);
@@ -105,8 +118,19 @@ public final class ClientBudgets {
             return;
         }
         ZonedDateTime now = clock.instant().atZone(zone);
-        add(client, now.toLocalDate().toString(), YearMonth.from(now).toString(),
-                new BudgetCounts(0, usage.promptTokens(), usage.outputTokens())).subscribe();
+        String day = now.toLocalDate().toString();
+        String month = YearMonth.from(now).toString();
+        BudgetCounts tokens = new BudgetCounts(0, usage.promptTokens(), usage.outputTokens());
+        if (shared == null) {
+            local.add(client, day, month, tokens);
+            return;
+        }
+        // After the answer, nobody waits: batched with the client's other counts.
+        shared.addLater(client, day, month, tokens);
+        BudgetTotals known = shared.known(client, day, month);
+        if (known != null) {
+            local.observe(client, day, month, known);
+        }
     }
 
     /** Every budgeted client's budget and use as this replica last saw it, for the admin API. */

@@ -14,4 +14,19 @@ public interface SharedBudgets {
      * as {@code 2026-05-14} and {@code 2026-05}) and answers the totals after the addition.
      */
     Mono<BudgetTotals> add(String client, String day, String month, BudgetCounts delta);
+
+    /**
+     * The client's totals as this replica knows them without asking (the store's last answer and what this replica
+     * counted since), or null when it knows none for that day and month yet.
+     */
+    default BudgetTotals known(String client, String day, String month) {
+        return null;
+    }
+
+    /** Adds {@code delta} without waiting for it: the store sends it soon, batched with others. */
+    default void addLater(String client, String day, String month, BudgetCounts delta) {
+        add(client, day, month, delta).subscribe(totals -> {
+        }, failed -> {
+        });
+    }
 }

@@ -51,6 +51,25 @@ public record TokenBudget(long requestsPerDay, long inputTokensPerDay, long outp
         return null;
     }
 
+    /**
+     * True when every measure with a budget of at least {@link #LOCAL_SHARE_DIVISOR} has more than that share of it
+     * left after {@code used}, and no smaller budget is set: far enough from every limit for a replica to count a
+     * request on its own and tell the shared counters shortly after (ARCHITECTURE.md §6.5).
+     */
+    boolean farFromLimits(BudgetTotals used) {
+        return far(used.day().requests(), requestsPerDay) && far(used.day().inputTokens(), inputTokensPerDay)
+                && far(used.day().outputTokens(), outputTokensPerDay) && far(used.month().requests(), requestsPerMonth)
+                && far(used.month().inputTokens(), inputTokensPerMonth)
+                && far(used.month().outputTokens(), outputTokensPerMonth);
+    }
+
+    /** A budget is counted exactly (in the shared store) within its last 1/50. */
+    static final long LOCAL_SHARE_DIVISOR = 50;
+
+    private static boolean far(long used, long limit) {
+        return limit == 0 || (limit / LOCAL_SHARE_DIVISOR >= 1 && limit - used > limit / LOCAL_SHARE_DIVISOR);
+    }
+
     /** True when the exhausted measure is a monthly one (it resets at the month's end, not the day's). */
     static boolean monthly(String measure) {
         return measure.endsWith("per month");

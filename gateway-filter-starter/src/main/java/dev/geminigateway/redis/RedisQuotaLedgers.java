@@ -84,9 +84,15 @@ public class RedisQuotaLedgers implements QuotaLedgers, AutoCloseable {
     /** @param pauseTime monotonic nanoseconds for the pause after a Redis failure (a test's ticker) */
     RedisQuotaLedgers(Supplier<? extends AbstractRedisClient> client, Clock clock, Duration safetyMargin, Duration timeout,
             String prefix, int maxLocalLedgers, LongSupplier pauseTime) {
+        this(client, clock, safetyMargin, timeout, prefix, maxLocalLedgers, pauseTime, CORRECTION_DEADLINE);
+    }
+
+    /** @param correctionDeadline how long a usage correction waits for an admission to carry it (tests) */
+    RedisQuotaLedgers(Supplier<? extends AbstractRedisClient> client, Clock clock, Duration safetyMargin, Duration timeout,
+            String prefix, int maxLocalLedgers, LongSupplier pauseTime, Duration correctionDeadline) {
         this.redis = new RedisCommandsHolder(client, timeout, "Quota ledgers", pauseTime);
         this.scripts = new LuaScripts(redis);
-        this.corrections = new PendingCorrections(CORRECTION_DEADLINE, this::send);
+        this.corrections = new PendingCorrections(correctionDeadline, this::send);
         this.fallback = new LocalQuotaLedgers(clock, safetyMargin, maxLocalLedgers);
         this.clock = clock;
         this.windowMillis = LocalQuotaLedgers.WINDOW.plus(safetyMargin).toMillis();
