@@ -7,6 +7,9 @@ package dev.geminigateway.client;
 public record TokenBudget(long requestsPerDay, long inputTokensPerDay, long outputTokensPerDay, long requestsPerMonth,
         long inputTokensPerMonth, long outputTokensPerMonth) {
 
+    /** A budget is counted exactly (in the shared store) within its last 1/50. */
+    static final long LOCAL_SHARE_DIVISOR = 50;
+
     /** No budget at all. */
     public static final TokenBudget NONE = new TokenBudget(0, 0, 0, 0, 0, 0);
 
@@ -62,9 +65,6 @@ public record TokenBudget(long requestsPerDay, long inputTokensPerDay, long outp
                 && far(used.month().inputTokens(), inputTokensPerMonth)
                 && far(used.month().outputTokens(), outputTokensPerMonth);
     }
-
-    /** A budget is counted exactly (in the shared store) within its last 1/50. */
-    static final long LOCAL_SHARE_DIVISOR = 50;
 
     private static boolean far(long used, long limit) {
         return limit == 0 || (limit / LOCAL_SHARE_DIVISOR >= 1 && limit - used > limit / LOCAL_SHARE_DIVISOR);

@@ -36,7 +36,9 @@ import dev.geminigateway.outcome.PacificDay;
  * Ledgers shared by every gateway replica through Redis: per (project, model) a sorted set of the minute's
  * admissions with their tokens, and a count of today's (Pacific) requests, kept by Lua scripts ({@link QuotaScripts})
  * that check and reserve every limit in one atomic step. A changed (learned) limit is just another argument: today's
- * count stays. Time is the gateway's clock, not Redis's.
+ * count stays. Time is the gateway's clock, not Redis's. A request costs one script call: the real token count of
+ * an answer ({@link #reconcile}) waits in {@link PendingCorrections} and travels with the pair's next admission, or
+ * alone after {@link #CORRECTION_DEADLINE}.
  * <p>
  * Every call is non-blocking with a timeout ({@link RedisCommandsHolder}, connected lazily). When Redis fails or is
  * slow, this replica decides on its own {@link LocalQuotaLedgers} (logged once per outage) and asks Redis again after
