@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,6 +58,13 @@ public class FilterChainPiecesBenchmark {
             + "gateways pool keys.\"}],\"max_tokens\":64}";
 
     private static final GatewayFilterChain DONE = exchange -> Mono.empty();
+    // copies of the patterns the pieces match (CacheMinimums, ResourceNames), for the "before" figures
+    private static final Pattern VERSION = Pattern.compile("^gemini-(\\d+)(?:\\.(\\d+))?-");
+    private static final Pattern LATEST = Pattern.compile("^gemini-(pro|flash|flash-lite)-latest$");
+    private static final Pattern RESOURCE_PATH =
+            Pattern.compile("/v1(?:beta|alpha)?/(files|cachedContents)/([^/:]+)(?::[A-Za-z]+)?");
+    private static final Pattern UPLOAD_PATH = Pattern.compile("/upload/v1(?:beta|alpha)?/files");
+    private static final Pattern CACHES_PATH = Pattern.compile("/v1(?:beta|alpha)?/cachedContents");
 
     private ClientBudgets budgets;
     private PromptCacheAffinity affinity;
@@ -103,14 +111,30 @@ public class FilterChainPiecesBenchmark {
         return affinity.preference(exchange, "default", "gemini-2.5-flash", chat, chat.length / 4, null);
     }
 
-    /** ResourceAffinityFilter and ResourceOwnerCaptureFilter for a chat completion (neither has anything to do). */
+    /** What a short prompt cost before the floor test: the model's minimum looked up by its two patterns. */
+    @Benchmark
+    public boolean cacheAffinityOfAShortPromptBefore() {
+        String model = "gemini-2.5-flash";
+        return LATEST.matcher(model).matches() || VERSION.matcher(model).find();
+    }
+
+        /** ResourceAffinityFilter and ResourceOwnerCaptureFilter for a chat completion (neither has anything to do). */
     @Benchmark
     public Object resourceFiltersOfAChat() {
         resourceAffinity.filter(exchange, DONE);
         return ownerCapture.filter(exchange, DONE);
     }
 
-    /** KeyHealthFeedback's upstream base per attempt, as it is now: looked up by the route's URI. */
+    /** The path patterns the two resource filters tried on a chat completion before their prefix tests. */
+    @Benchmark
+    public boolean resourcePatternsOfAChatBefore() {
+        String path = "/v1/chat/completions";
+        return RESOURCE_PATH.matcher(path).matches() | UPLOAD_PATH.matcher(path).matches()
+                | CACHES_PATH.matcher(path).matches() | UPLOAD_PATH.matcher(path).matches()
+                | CACHES_PATH.matcher(path).matches();
+    }
+
+        /** KeyHealthFeedback's upstream base per attempt, as it is now: looked up by the route's URI. */
     @Benchmark
     public URI routeBase() {
         return bases.computeIfAbsent(routeUri, FilterChainPiecesBenchmark::baseOf);
