@@ -13,7 +13,6 @@ import org.springframework.util.Assert;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.geminigateway.token.MalformedRequestBodyException;
-import dev.geminigateway.token.ParsedRequest;
 import dev.geminigateway.token.TokenCalibration;
 import dev.geminigateway.token.TokenCounter;
 import dev.geminigateway.token.TokenEstimate;
@@ -128,22 +127,16 @@ public class TokenLimitGatewayFilterFactory extends AbstractGatewayFilterFactory
         if (body.length == 0) {
             return Verdict.pass(body);
         }
-        ParsedRequest parsed;
+        JsonNode json;
         try {
-            parsed = counter.parseRequest(body);
+            json = counter.parse(body);
         }
         catch (MalformedRequestBodyException ex) {
             return Verdict.reject(HttpStatus.BAD_REQUEST, ex.getMessage(), "invalid_request_error");
         }
-        JsonNode json = parsed.json();
         String model;
         try {
-            // the path's model first; else the body's, as the one parse read it (no second pass over the bytes)
-            String path = exchange.getRequest().getPath().value();
-            model = RequestModel.find(path, null);
-            if (model == null) {
-                model = parsed.modelRead() ? RequestModel.ofBodyValue(parsed.model()) : RequestModel.find(path, body);
-            }
+            model = RequestModel.find(exchange.getRequest().getPath().value(), body);
         }
         catch (InvalidModelException ex) {
             return Verdict.reject(HttpStatus.BAD_REQUEST, ex.getReason(), "invalid_request_error");

@@ -6,12 +6,9 @@ import com.knuddels.jtokkit.api.EncodingType;
 
 import dev.geminigateway.web.Surface;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Estimates a request's input tokens offline. Text is counted with jtokkit's {@code o200k_base}: Gemini's own
@@ -72,38 +69,7 @@ public final class TokenCounter {
         return root;
     }
 
-    /**
-     * Parses a request body, which must be one JSON object, noting its top-level {@code model} string on the way. The
-     * object's properties are read one by one into the same tree {@link #parse} builds (a repeated property: the last
-     * value wins, as there); anything unusual (not an object, bytes after it, a syntax error) goes through
-     * {@link #parse}, so the answer and the error are always exactly its own.
-     */
-    public ParsedRequest parseRequest(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-                ObjectNode root = JSON.createObjectNode();
-                String model = null;
-                for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME;
-                        token = parser.nextToken()) {
-                    String name = parser.currentName();
-                    JsonToken value = parser.nextToken();
-                    if (model == null && value == JsonToken.VALUE_STRING && "model".equals(name)) {
-                        model = parser.getString();
-                    }
-                    root.set(name, (JsonNode) parser.readValueAsTree());
-                }
-                if (parser.nextToken() == null) {
-                    return new ParsedRequest(root, model, true);
-                }
-            }
-        }
-        catch (JacksonException ex) {
-            // parse below says what is wrong, where
-        }
-        return new ParsedRequest(parse(body), null, false);
-    }
-
-        /** Estimates the input tokens of a parsed request body of the given surface, counting its text with o200k. */
+    /** Estimates the input tokens of a parsed request body of the given surface, counting its text with o200k. */
     public TokenEstimate estimate(Surface surface, JsonNode request, int tokensPerMediaItem, double calibrationFactor) {
         TokenTally tally = walk(surface, request, TokenTally.counting(this));
         return TokenEstimate.of(tally.textTokens(), tally.mediaItems(), tokensPerMediaItem, calibrationFactor);

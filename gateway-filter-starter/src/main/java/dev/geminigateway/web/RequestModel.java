@@ -26,17 +26,7 @@ public final class RequestModel {
         return fromPath != null ? fromPath : fromBody(body);
     }
 
-    /**
-     * The model a body's top-level {@code model} string names (read by whoever parsed the body), as
-     * {@link #find} would give it from the body.
-     *
-     * @throws InvalidModelException when it is not a {@link ModelName}
-     */
-    public static String ofBodyValue(String value) {
-        return value == null ? null : strip(valid(value));
-    }
-
-        static String fromPath(String path) {
+    static String fromPath(String path) {
         int at = path.indexOf("/models/");
         if (at < 0) {
             return null;

@@ -127,45 +127,4 @@ class TokenCounterTest {
         assertThat(counter.estimate(Surface.NATIVE, body.getBytes(StandardCharsets.UTF_8), 0, 1.0).textTokens())
                 .isEqualTo(counter.count("f") + 400L * counter.count("k") + counter.count("v"));
     }
-
-    /** The one-pass parse gives the tree parse() gives and the model the body's first top-level model string names. */
-    @Test
-    void oneParseGivesTheTreeAndTheFirstTopLevelModel() {
-        String[] bodies = {
-            "{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-            "{\"messages\":[{\"model\":\"nested-is-not-it\"}],\"model\":\"models/gemini-2.5-pro\"}",
-            "{\"model\":7,\"model\":\"gemini-2.5-flash\",\"model\":\"gemini-2.0-flash\"}",
-            "{\"a\":null,\"b\":[1,2.5,1e400,12345678901234567890123],\"c\":{\"d\":true},\"a\":\"\u00e9\\u0041\"}",
-            "  {}  ",
-            "{\"model\":null}",
-        };
-        for (String text : bodies) {
-            byte[] body = text.getBytes(StandardCharsets.UTF_8);
-            ParsedRequest parsed = counter.parseRequest(body);
-            assertThat(parsed.modelRead()).as(text).isTrue();
-            assertThat(parsed.json()).as(text).isEqualTo(counter.parse(body));
-            assertThat(parsed.json().toString()).as(text).isEqualTo(counter.parse(body).toString());
-            String expected = dev.geminigateway.web.RequestModel.find("/v1/chat/completions", body);
-            assertThat(dev.geminigateway.web.RequestModel.ofBodyValue(parsed.model())).as(text).isEqualTo(expected);
-        }
-    }
-
-    /** Anything unusual takes parse() itself: the same error, with the same message. */
-    @Test
-    void oneParseFailsExactlyAsParseDoes() {
-        String[] bodies = { "[1,2]", "{\"a\":1} trailing", "{\"a\":1}{}", "{\"model\": AIzaSyFAKE0123456789}",
-            "{\"a\":", "", "   ", "\"text\"" };
-        for (String text : bodies) {
-            byte[] body = text.getBytes(StandardCharsets.UTF_8);
-            Throwable expected = org.assertj.core.api.Assertions.catchThrowable(() -> counter.parse(body));
-            if (expected == null) {
-                // a parse that accepts it (bytes after the object, if Jackson lets them pass): the same tree
-                assertThat(counter.parseRequest(body).json()).as(text).isEqualTo(counter.parse(body));
-                continue;
-            }
-            Throwable actual = org.assertj.core.api.Assertions.catchThrowable(() -> counter.parseRequest(body));
-            assertThat(actual).as(text).isNotNull();
-            assertThat(actual).as(text).isInstanceOf(expected.getClass()).hasMessage(expected.getMessage());
-        }
-    }
 }

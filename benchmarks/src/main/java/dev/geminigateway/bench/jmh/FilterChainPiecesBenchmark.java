@@ -22,7 +22,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 import dev.geminigateway.affinity.LocalResourceOwners;
 import dev.geminigateway.affinity.ResourceAffinityFilter;
@@ -31,10 +30,7 @@ import dev.geminigateway.affinity.ResourceOwners;
 import dev.geminigateway.client.ClientBudgets;
 import dev.geminigateway.promptcache.PromptCacheAffinity;
 import dev.geminigateway.selection.PreferredProjects;
-import dev.geminigateway.token.ParsedRequest;
-import dev.geminigateway.token.TokenCounter;
 import dev.geminigateway.web.GeminiExchangeAttributes;
-import dev.geminigateway.web.RequestModel;
 import dev.geminigateway.web.Surface;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -46,7 +42,7 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Pieces of the chain that every proxied chat completion passes through although their feature has nothing to do
  * for it (a client without a budget, a prompt too short for the implicit cache, a request that names no file or
- * cached content), each beside what it cost before it learned to step aside; and TokenLimit's one parse of the body.
+ * cached content), each beside what it cost before it learned to step aside.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -70,7 +66,6 @@ public class FilterChainPiecesBenchmark {
     private static final Pattern UPLOAD_PATH = Pattern.compile("/upload/v1(?:beta|alpha)?/files");
     private static final Pattern CACHES_PATH = Pattern.compile("/v1(?:beta|alpha)?/cachedContents");
 
-    private final TokenCounter counter = new TokenCounter();
     private ClientBudgets budgets;
     private PromptCacheAffinity affinity;
     private ResourceAffinityFilter resourceAffinity;
@@ -151,21 +146,7 @@ public class FilterChainPiecesBenchmark {
         return baseOf(routeUri);
     }
 
-    /** TokenLimit's parse of a chat completion, as it is now: one pass gives the tree and the model. */
-    @Benchmark
-    public Object parseOnce() {
-        ParsedRequest parsed = counter.parseRequest(chat);
-        return RequestModel.ofBodyValue(parsed.model()) + parsed.json().size();
-    }
-
-    /** ... and as it was: the tree, then a second pass over the bytes for the model. */
-    @Benchmark
-    public Object parseTwiceBefore() {
-        JsonNode json = counter.parse(chat);
-        return RequestModel.find("/v1/chat/completions", chat) + json.size();
-    }
-
-        /** The surface meter tag, as it is now. */
+    /** The surface meter tag, as it is now. */
     @Benchmark
     public String surfaceTag() {
         return Surface.OPENAI.tag();
