@@ -41,9 +41,11 @@ final class ResourceNames {
     /** The resource a path or upload continuation names, or null. */
     static String inRequestLine(ServerHttpRequest request) {
         String path = request.getPath().value();
-        var matcher = RESOURCE_PATH.matcher(path);
-        if (matcher.matches()) {
-            return named(matcher.group(1) + "/", matcher.group(2));
+        if (path.contains("/files/") || path.contains("/cachedContents/")) {
+            var matcher = RESOURCE_PATH.matcher(path);
+            if (matcher.matches()) {
+                return named(matcher.group(1) + "/", matcher.group(2));
+            }
         }
         if (isUpload(path)) {
             String uploadId = request.getQueryParams().getFirst("upload_id");
@@ -56,7 +58,7 @@ final class ResourceNames {
     static boolean mayNameInBody(ServerHttpRequest request) {
         String path = request.getPath().value();
         return HttpMethod.POST.equals(request.getMethod())
-                && ((path.contains("/models/") && path.indexOf(':') > 0) || CACHES_PATH.matcher(path).matches());
+                && ((path.contains("/models/") && path.indexOf(':') > 0) || isCacheCollection(path));
     }
 
     /** The files and cached content a JSON body names (a quick byte screen first: most bodies name none). */
@@ -94,11 +96,12 @@ final class ResourceNames {
     }
 
     static boolean isUpload(String path) {
-        return UPLOAD_PATH.matcher(path).matches();
+        // a plain prefix test first: the pattern is tried for every request that reaches the filters
+        return path.startsWith("/upload/") && UPLOAD_PATH.matcher(path).matches();
     }
 
     static boolean isCacheCollection(String path) {
-        return CACHES_PATH.matcher(path).matches();
+        return path.endsWith("/cachedContents") && CACHES_PATH.matcher(path).matches();
     }
 
     /** {@code files/<id>} from a file URI ({@code https://…/v1beta/files/<id>} or {@code files/<id>}), else null. */

@@ -70,7 +70,9 @@ public class ClientAuthGatewayFilterFactory extends AbstractGatewayFilterFactory
 
     Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         // decide the surface while the credential still shows it: x-goog-api-key and key= mean native
-        exchange.getAttributes().putIfAbsent(GeminiExchangeAttributes.SURFACE, Surface.of(exchange.getRequest()));
+        if (exchange.getAttribute(GeminiExchangeAttributes.SURFACE) == null) {
+            exchange.getAttributes().put(GeminiExchangeAttributes.SURFACE, Surface.of(exchange.getRequest()));
+        }
         if (!enforced) {
             return forward(exchange, chain, ANONYMOUS);
         }
@@ -92,6 +94,11 @@ public class ClientAuthGatewayFilterFactory extends AbstractGatewayFilterFactory
             return unauthorized(exchange, INVALID_MESSAGE);
         }
         if (budgets == null) {
+            return forward(exchange, chain, client.get());
+        }
+        if (!budgets.hasBudget(client.get())) {
+            // the usual case: nothing to wait for, only the request to meter
+            budgets.meterRequest(client.get());
             return forward(exchange, chain, client.get());
         }
         return budgets.admit(client.get()).map(Optional::of).defaultIfEmpty(Optional.empty())

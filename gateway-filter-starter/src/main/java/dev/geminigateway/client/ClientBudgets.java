@@ -73,11 +73,22 @@ public final class ClientBudgets {
                 .tag("client", tags.client()).tag("measure", tags.measure()).register(registry));
     }
 
+    /** Whether {@code client} has a budget to check: without one {@link #admit} only meters the request. */
+    public boolean hasBudget(String client) {
+        TokenBudget budget = budgets.get(client);
+        return budget != null && !budget.isEmpty();
+    }
+
+    /** Meters one request of a client {@link #hasBudget without a budget}, as {@link #admit} would. */
+    public void meterRequest(String client) {
+        meter(client, "requests", 1);
+    }
+
     /** Counts the request; empty when the client may go on, else the budget it has used up (not counted then). */
     public Mono<Exhausted> admit(String client) {
         TokenBudget budget = budgets.get(client);
         if (budget == null || budget.isEmpty()) {
-            meter(client, "requests", 1);
+            meterRequest(client);
             return Mono.empty();
         }
         ZonedDateTime now = clock.instant().atZone(zone);

@@ -2,6 +2,8 @@ package dev.geminigateway.filter;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.geminigateway.attempt.AttemptObserver;
 import dev.geminigateway.attempt.UsageListener;
@@ -38,6 +40,10 @@ public class KeyHealthFeedbackGatewayFilterFactory extends AbstractGatewayFilter
     private final KeyProber prober;
     private final List<UsageListener> usageListeners;
     private final OpenStreams openStreams;
+    /** Routes whose base is remembered; a gateway that makes routes on the fly parses the rest each time. */
+    private static final int MAX_BASES = 256;
+    /** Each route's upstream base (scheme and authority), parsed once: routes are few and their URIs fixed. */
+    private final Map<URI, URI> bases = new ConcurrentHashMap<>();
 
     public KeyHealthFeedbackGatewayFilterFactory(KeyHealthRecorder recorder, KeyProber prober,
             List<UsageListener> usageListeners) {
@@ -61,7 +67,7 @@ public class KeyHealthFeedbackGatewayFilterFactory extends AbstractGatewayFilter
             AttemptObserver.register(exchange, (ex, attempt) -> {
                 // Before recording: a suspect 403 is confirmed by a probe, which must go where the attempt went.
                 if (route != null) {
-                    prober.rememberUpstream(attempt.group(), baseOf(route.getUri()));
+                    prober.rememberUpstream(attempt.group(), base(route.getUri()));
                 }
                 recorder.record(attempt);
             });
@@ -73,7 +79,19 @@ public class KeyHealthFeedbackGatewayFilterFactory extends AbstractGatewayFilter
         }, ORDER);
     }
 
-    private static URI baseOf(URI uri) {
+    private URI base(URI uri) {
+        URI known = bases.get(uri);
+        if (known != null) {
+            return known;
+        }
+        URI base = baseOf(uri);
+        if (bases.size() < MAX_BASES) {
+            bases.put(uri, base);
+        }
+        return base;
+    }
+
+    static URI baseOf(URI uri) {
         return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
     }
 }

@@ -112,7 +112,8 @@ public class TokenLimitGatewayFilterFactory extends AbstractGatewayFilterFactory
                 .flatMap(body -> body.length > OFFLOAD_THRESHOLD_BYTES
                         ? Mono.fromCallable(() -> inspect(exchange, surface, body, config))
                                 .subscribeOn(Schedulers.boundedElastic())
-                        : Mono.fromCallable(() -> inspect(exchange, surface, body, config)))
+                        // small: inspected right here (an exception still becomes the Mono's error)
+                        : Mono.just(inspect(exchange, surface, body, config)))
                 .onErrorResume(BodyTooLargeException.class, ex -> Mono.just(Verdict.reject(HttpStatus.CONTENT_TOO_LARGE,
                         "Request body too large: more than " + ex.maxBytes() + " bytes", "invalid_request_error")))
                 .flatMap(verdict -> verdict.rejected()

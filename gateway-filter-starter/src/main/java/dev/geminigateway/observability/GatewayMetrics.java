@@ -49,6 +49,10 @@ public class GatewayMetrics {
             Duration.ofSeconds(120)};
     private static final double[] ATTEMPT_BUCKETS = {1, 2, 3, 4, 6, 10};
 
+    /** Each outcome's tag, lower-cased once rather than per request. */
+    private static final String[] OUTCOME_TAGS = java.util.Arrays.stream(OutcomeKind.values())
+            .map(kind -> kind.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     private final KeyRegistry keys;
     private final boolean perKeyTags;
     private final int maxKeyTags;
@@ -124,7 +128,7 @@ public class GatewayMetrics {
     }
 
     static String outcomeTag(OutcomeKind kind) {
-        return kind.name().toLowerCase(Locale.ROOT);
+        return OUTCOME_TAGS[kind.ordinal()];
     }
 
     private record RequestTags(int status, String surface, String route) {

@@ -2,8 +2,6 @@ package dev.geminigateway.observability;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +64,7 @@ public class RequestObservationFilter implements GlobalFilter, Ordered {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
         String routeId = route == null ? "none" : route.getId();
         Surface surface = exchange.getAttribute(GeminiExchangeAttributes.SURFACE);
-        String surfaceTag = (surface != null ? surface : Surface.of(exchange.getRequest())).name()
-                .toLowerCase(Locale.ROOT);
+        String surfaceTag = (surface != null ? surface : Surface.of(exchange.getRequest())).tag();
         int status = status(exchange, signal);
         List<AttemptRecord> attempts = attempts(exchange);
         AttemptRecord last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
@@ -124,7 +121,10 @@ public class RequestObservationFilter implements GlobalFilter, Ordered {
             model = last.model();
         }
         Object tokens = exchange.getAttribute(GeminiExchangeAttributes.ESTIMATED_TOKENS);
-        String keys = attempts.stream().map(a -> a.key().id()).collect(Collectors.joining(","));
+        StringBuilder keys = new StringBuilder();
+        for (AttemptRecord attempt : attempts) {
+            keys.append(keys.isEmpty() ? "" : ",").append(attempt.key().id());
+        }
         String outcome = local ? "local" : last == null ? (status < 400 ? "ok" : "none")
                 : GatewayMetrics.outcomeTag(last.outcome().kind());
         return "requestId=" + RequestIdWebFilter.of(exchange)

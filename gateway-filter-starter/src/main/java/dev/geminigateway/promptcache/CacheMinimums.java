@@ -14,10 +14,21 @@ final class CacheMinimums {
     private static final Pattern VERSION = Pattern.compile("^gemini-(\\d+)(?:\\.(\\d+))?-");
     private static final Pattern LATEST = Pattern.compile("^gemini-(pro|flash|flash-lite)-latest$");
 
+    /** The smallest built-in minimum of a model that has one. */
+    static final int SMALLEST_BUILT_IN = 2048;
+
     private final Map<String, Integer> configured;
+    private final int smallest;
 
     CacheMinimums(Map<String, Integer> configured) {
         this.configured = Map.copyOf(configured);
+        this.smallest = configured.values().stream().filter(tokens -> tokens != null && tokens > 0)
+                .mapToInt(Integer::intValue).reduce(SMALLEST_BUILT_IN, Math::min);
+    }
+
+    /** No model's minimum is below this, except those without implicit caching (0): a cheap first test. */
+    int smallest() {
+        return smallest;
     }
 
     /** Tokens a prompt needs before Gemini caches it for {@code model}; 0: never. */

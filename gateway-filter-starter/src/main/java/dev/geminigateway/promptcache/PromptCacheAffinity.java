@@ -51,6 +51,10 @@ public final class PromptCacheAffinity {
         if (!(route != null ? route : groups.getOrDefault(group, enabled))) {
             return null;
         }
+        // Most prompts are shorter than any model's minimum: no need to look the model up (two pattern matches).
+        if (estimatedTokens < minimums.smallest() || body.length < minimums.smallest()) {
+            return null;
+        }
         int minimum = minimums.tokens(model);
         if (minimum <= 0 || estimatedTokens < minimum || body.length < minimum || !generates(exchange)) {
             return null;

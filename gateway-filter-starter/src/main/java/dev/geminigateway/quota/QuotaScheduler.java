@@ -76,8 +76,13 @@ public class QuotaScheduler {
         if (reservation == null) {
             return;
         }
+        boolean counted = countedByGemini(outcome, error);
+        if (counted && !outcome.kind().isQuota()) {
+            // the usual case, a success: nothing to refund, nothing to learn
+            return;
+        }
         // Refund first: a day limit learned next leaves nothing of today, the refunded request included.
-        Mono<Void> settled = countedByGemini(outcome, error) ? Mono.empty() : ledgers.refund(reservation);
+        Mono<Void> settled = counted ? Mono.empty() : ledgers.refund(reservation);
         if (outcome.kind().isQuota() && outcome.learnedLimit() > 0) {
             Optional<QuotaMetric> metric = QuotaMetric.fromQuotaId(outcome.quotaId());
             if (metric.isPresent()) {

@@ -239,6 +239,10 @@ final class AttemptLoop {
     private Mono<UpstreamAnswer> read() {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
         int code = status == null ? 200 : status.value();
+        if (!UpstreamResponse.hasErrorBody(exchange)) {
+            // a success (or no answer to read): nothing to wait for
+            return Mono.just(new UpstreamAnswer(UpstreamOutcome.success(code), code, null, null));
+        }
         return UpstreamResponse.errorBody(exchange)
                 .map(bytes -> new UpstreamAnswer(rotation.classifier.classify(code, bytes), code, bytes, null))
                 .switchIfEmpty(Mono.fromSupplier(

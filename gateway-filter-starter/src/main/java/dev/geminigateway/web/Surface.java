@@ -9,11 +9,22 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  * {@code /v1/} means OpenAI-compatible.
  */
 public enum Surface {
-    NATIVE,
-    OPENAI;
+    NATIVE("native"),
+    OPENAI("openai");
 
     public static final String GOOGLE_KEY_HEADER = "x-goog-api-key";
     public static final String KEY_QUERY_PARAM = "key";
+
+    private final String tag;
+
+    Surface(String tag) {
+        this.tag = tag;
+    }
+
+    /** The lower-case name, as meters and the access log show it. */
+    public String tag() {
+        return tag;
+    }
 
     public static Surface of(ServerHttpRequest request) {
         String path = request.getPath().value();

@@ -31,15 +31,20 @@ public final class UpstreamResponse {
      * upstream connection is known, whose body stays unread so that it flows to the client as it arrives.
      */
     public static Mono<byte[]> errorBody(ServerWebExchange exchange) {
-        HttpStatusCode status = exchange.getResponse().getStatusCode();
-        Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
-        if (connection == null || status == null || status.is2xxSuccessful()) {
+        if (!hasErrorBody(exchange)) {
             return Mono.empty();
         }
+        Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
         return connection.inbound().receive()
                 .reduce(new ByteArrayOutputStream(), (out, buf) -> append(out, buf, connection))
                 .map(ByteArrayOutputStream::toByteArray)
                 .defaultIfEmpty(new byte[0]);
+    }
+
+    /** Whether {@link #errorBody} has a body to read: an upstream answer that is not a success. */
+    public static boolean hasErrorBody(ServerWebExchange exchange) {
+        HttpStatusCode status = exchange.getResponse().getStatusCode();
+        return status != null && !status.is2xxSuccessful() && exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR) != null;
     }
 
     /**
