@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.client.ClientRateLimiter;
@@ -18,33 +16,14 @@ import org.springframework.cloud.gateway.filter.ratelimit.RateLimiter.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Client buckets shared through a real redis-server this test starts on a free port, and the fallback without it. */
-class RedisClientBucketsTest {
-
-    private static RedisServerProcess redis;
-    private static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start();
-        client = RedisClient.create(redis.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (client != null) {
-            client.shutdown();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+class RedisClientBucketsTest extends StandaloneRedisTest {
 
     private static ClientRateLimiter replica(RedisClientBuckets buckets) {
         return new ClientRateLimiter(new ClientRateLimiter.Config().setRequestsPerMinute(3), 100, Clock.systemUTC(), null, buckets);
     }
 
     private static RedisClientBuckets sharedBuckets() {
-        return new RedisClientBuckets(() -> client, Duration.ofSeconds(2), ClientRateLimiter.timeMeter(Clock.systemUTC()));
+        return new RedisClientBuckets(StandaloneRedisTest::client, Duration.ofSeconds(2), ClientRateLimiter.timeMeter(Clock.systemUTC()));
     }
 
     @Test
@@ -87,11 +66,10 @@ class RedisClientBucketsTest {
 
     @Test
     void whileRedisStaysDownNoRequestWaitsForTheTimeout() {
-        RedisServerProcess own = RedisServerProcess.start();
-        RedisClient ownClient = RedisClient.create(own.url());
         // The pause after a failure runs on this ticker, so the test steps past it instead of waiting it out.
         AtomicLong pauseTime = new AtomicLong();
-        try {
+        try (OwnRedis own = ownRedis()) {
+            RedisClient ownClient = own.client();
             // A timeout far beyond the bounds below: a request that waited for Redis could not finish within them.
             RedisClientBuckets buckets = new RedisClientBuckets(() -> ownClient, Duration.ofSeconds(20),
                     ClientRateLimiter.timeMeter(Clock.systemUTC()), pauseTime::get);
@@ -100,7 +78,7 @@ class RedisClientBucketsTest {
             assertThat(limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(10)).isAllowed()).isTrue();
             assertThat(buckets.isDegraded()).isFalse();
 
-            own.kill();
+            own.server().kill();
             // the first request may still meet the connection before Lettuce has seen it close
             limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(25));
             assertThat(buckets.isDegraded()).isTrue();
@@ -110,10 +88,6 @@ class RedisClientBucketsTest {
                 assertThat(limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(5)).isAllowed())
                         .as("request %d while Redis is down", i).isTrue();
             }
-        }
-        finally {
-            ownClient.shutdown();
-            own.close();
         }
     }
 
