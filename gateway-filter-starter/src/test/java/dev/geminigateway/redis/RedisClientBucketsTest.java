@@ -1,7 +1,5 @@
 package dev.geminigateway.redis;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +43,8 @@ class RedisClientBucketsTest extends StandaloneRedisTest {
     }
 
     @Test
-    void withoutRedisLimitsAreCountedLocallyInsteadOfFailingRequests() throws IOException {
-        int nobodyListens = freePort();
+    void withoutRedisLimitsAreCountedLocallyInsteadOfFailingRequests() {
+        int nobodyListens = RedisServerProcess.closedPort();
         RedisClient unreachable = RedisClient.create("redis://127.0.0.1:" + nobodyListens);
         try {
             RedisClientBuckets buckets = new RedisClientBuckets(() -> unreachable, Duration.ofMillis(500),
@@ -88,12 +86,6 @@ class RedisClientBucketsTest extends StandaloneRedisTest {
                 assertThat(limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(5)).isAllowed())
                         .as("request %d while Redis is down", i).isTrue();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
