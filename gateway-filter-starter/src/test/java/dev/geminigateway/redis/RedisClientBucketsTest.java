@@ -68,8 +68,9 @@ class RedisClientBucketsTest extends StandaloneRedisTest {
         AtomicLong pauseTime = new AtomicLong();
         try (OwnRedis own = ownRedis()) {
             RedisClient ownClient = own.client();
-            // A timeout far beyond the bounds below: a request that waited for Redis could not finish within them.
-            RedisClientBuckets buckets = new RedisClientBuckets(() -> ownClient, Duration.ofSeconds(20),
+            // A timeout beyond the 5 s bounds below, so a call that waited for Redis could not finish within them;
+            // no longer than that, since the first call after the kill may wait it out.
+            RedisClientBuckets buckets = new RedisClientBuckets(() -> ownClient, Duration.ofSeconds(8),
                     ClientRateLimiter.timeMeter(Clock.systemUTC()), pauseTime::get);
             ClientRateLimiter limiter = replica(buckets);
             ClientRateLimiter.Config limits = new ClientRateLimiter.Config().setRequestsPerMinute(1000);
@@ -78,7 +79,7 @@ class RedisClientBucketsTest extends StandaloneRedisTest {
 
             own.server().kill();
             // the first request may still meet the connection before Lettuce has seen it close
-            limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(25));
+            limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(15));
             assertThat(buckets.isDegraded()).isTrue();
             // past the pause after a failure (5 s): Redis is still down, and Lettuce is reconnecting
             pauseTime.addAndGet(Duration.ofSeconds(5).plusMillis(1).toNanos());

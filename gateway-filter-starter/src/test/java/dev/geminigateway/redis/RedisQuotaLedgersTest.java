@@ -190,16 +190,17 @@ class RedisQuotaLedgersTest extends StandaloneRedisTest {
     void whileRedisStaysDownNoCallWaitsForTheTimeout() {
         // The pause after a failure runs on this ticker, so the test steps past it instead of waiting it out.
         AtomicLong pauseTime = new AtomicLong();
-        // A timeout far beyond the bounds below: a call that waited for Redis could not finish within them.
+        // A timeout beyond the 5 s bounds below, so a call that waited for Redis could not finish within them;
+        // no longer than that, since the first call after the kill may wait it out.
         try (OwnRedis own = ownRedis();
-                RedisQuotaLedgers ledgers = new RedisQuotaLedgers(own::client, clock, MARGIN, Duration.ofSeconds(20),
+                RedisQuotaLedgers ledgers = new RedisQuotaLedgers(own::client, clock, MARGIN, Duration.ofSeconds(8),
                         "gq-outage", 100, pauseTime::get)) {
             QuotaLimits limits = QuotaLimits.of(1000L, null, 100_000L);
             ledgers.ready(Duration.ofSeconds(10)).block();
             assertThat(granted(ledgers, "pa", limits, 1).tracked()).isTrue();
             own.server().kill();
             // the first call may still meet the connection before Lettuce has seen it close
-            ledgers.tryReserve("g", "pa", M, limits, 1).block(Duration.ofSeconds(25));
+            ledgers.tryReserve("g", "pa", M, limits, 1).block(Duration.ofSeconds(15));
             assertThat(ledgers.degraded()).isTrue();
             // past the pause after a failure (1 s): Redis is still down, and Lettuce is reconnecting
             pauseTime.addAndGet(Duration.ofSeconds(1).plusMillis(1).toNanos());
