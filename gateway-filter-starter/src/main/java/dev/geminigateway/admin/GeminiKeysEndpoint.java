@@ -36,9 +36,9 @@ public class GeminiKeysEndpoint {
     }
 
     /*
-     * Reads answer as Monos, on the event loop (they read local state only): Boot would run a plain return value on
-     * another thread, and a keep-alive connection whose answer completed there could hang the client's next request
-     * (Reactor Netty 1.3.6; ARCHITECTURE.md §10.1).
+     * Every operation answers as a Mono, on the event loop (reads and writes touch local state only; the Redis store
+     * writes asynchronously): Boot would run a plain return value on another thread, and a keep-alive connection
+     * whose answer completed there could hang the client's next request (Reactor Netty 1.3.6; ARCHITECTURE.md §10.1).
      */
 
     @ReadOperation
@@ -55,18 +55,19 @@ public class GeminiKeysEndpoint {
     @WriteOperation
     public Mono<WebEndpointResponse<Map<String, Object>>> act(@Selector String id, String action,
             @Nullable String reason, SecurityContext security) {
-        return administration.act(id, action, reason, remote(security)).map(GeminiKeysEndpoint::response);
+        return Mono.defer(() -> administration.act(id, action, reason, remote(security)))
+                .map(GeminiKeysEndpoint::response);
     }
 
     @WriteOperation
-    public WebEndpointResponse<Map<String, Object>> add(String key, @Nullable String group, @Nullable String project,
-            @Nullable String label, SecurityContext security) {
-        return response(administration.add(key, group, project, label, remote(security)));
+    public Mono<WebEndpointResponse<Map<String, Object>>> add(String key, @Nullable String group,
+            @Nullable String project, @Nullable String label, SecurityContext security) {
+        return Mono.fromSupplier(() -> response(administration.add(key, group, project, label, remote(security))));
     }
 
     @DeleteOperation
-    public WebEndpointResponse<Map<String, Object>> remove(@Selector String id, SecurityContext security) {
-        return response(administration.remove(id, remote(security)));
+    public Mono<WebEndpointResponse<Map<String, Object>>> remove(@Selector String id, SecurityContext security) {
+        return Mono.fromSupplier(() -> response(administration.remove(id, remote(security))));
     }
 
     private static WebEndpointResponse<Map<String, Object>> response(AdminResult result) {

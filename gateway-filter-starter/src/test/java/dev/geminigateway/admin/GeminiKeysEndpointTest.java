@@ -1,5 +1,7 @@
 package dev.geminigateway.admin;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -11,6 +13,7 @@ import dev.geminigateway.observability.ObservabilityIntegrationTest;
 import dev.geminigateway.simulator.KeyStatus;
 import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.store.KeyState;
+import dev.geminigateway.support.RawHttpConnection;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -18,6 +21,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The geminikeys admin endpoint: its guard, each action's effect, runtime keys, and that no secret leaks. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -145,6 +149,43 @@ class GeminiKeysEndpointTest extends ObservabilityIntegrationTest {
                 .bodyValue(Map.of("key", NEW_KEY, "group", "nope"))).exchange().expectStatus().isBadRequest()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(body).doesNotContain(NEW_KEY).contains("nope");
+    }
+
+    /**
+     * Writes and reads alternate on one keep-alive connection and every request is answered: an answer completed off
+     * the event loop could leave the next request on its connection unanswered (ARCHITECTURE.md §10.1). A hang fails
+     * at the read timeout; the whole run has a deadline.
+     */
+    @Test
+    void writesAndReadsAlternatingOnOneKeepAliveConnectionAreAllAnswered() {
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + ADMIN_TOKEN);
+        byte[] add = ("{\"key\":\"" + NEW_KEY + "\",\"project\":\"p4\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] disable = "{\"action\":\"disable\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] enable = "{\"action\":\"enable\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] reset = "{\"action\":\"reset\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] none = new byte[0];
+        String k3 = "/actuator/geminikeys/" + id(K3);
+        String added = "/actuator/geminikeys/" + id(NEW_KEY);
+        assertTimeoutPreemptively(Duration.ofSeconds(180), () -> {
+            try (RawHttpConnection connection = new RawHttpConnection(port, 10_000)) {
+                for (int round = 0; round < 50; round++) {
+                    assertThat(connection.exchange("POST", "/actuator/geminikeys", auth, add)).as("add, round %d", round)
+                            .isEqualTo(201);
+                    assertThat(connection.exchange("GET", added, auth, none)).as("read, round %d", round).isEqualTo(200);
+                    assertThat(connection.exchange("POST", k3, auth, disable)).as("disable, round %d", round)
+                            .isEqualTo(200);
+                    assertThat(connection.exchange("GET", "/actuator/geminikeys", auth, none))
+                            .as("overview, round %d", round).isEqualTo(200);
+                    assertThat(connection.exchange("POST", k3, auth, round % 2 == 0 ? enable : reset))
+                            .as("enable or reset, round %d", round).isEqualTo(200);
+                    assertThat(connection.exchange("DELETE", added, auth, none)).as("remove, round %d", round)
+                            .isEqualTo(200);
+                    assertThat(connection.answerClosesConnection()).isFalse();
+                }
+            }
+        });
+        assertThat(registry.key(id(NEW_KEY))).isEmpty();
+        assertThat(store.state(id(K3))).isInstanceOf(KeyState.Active.class);
     }
 
     private WebTestClient.ResponseSpec action(String keyId, String action) {

@@ -36,6 +36,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.geminigateway.support.MutableClock;
+import dev.geminigateway.support.RawHttpConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

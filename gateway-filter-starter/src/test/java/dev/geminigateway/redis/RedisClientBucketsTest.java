@@ -1,14 +1,10 @@
 package dev.geminigateway.redis;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.client.ClientRateLimiter;
@@ -18,33 +14,14 @@ import org.springframework.cloud.gateway.filter.ratelimit.RateLimiter.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Client buckets shared through a real redis-server this test starts on a free port, and the fallback without it. */
-class RedisClientBucketsTest {
-
-    private static RedisServerProcess redis;
-    private static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start();
-        client = RedisClient.create(redis.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (client != null) {
-            client.shutdown();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+class RedisClientBucketsTest extends StandaloneRedisTest {
 
     private static ClientRateLimiter replica(RedisClientBuckets buckets) {
         return new ClientRateLimiter(new ClientRateLimiter.Config().setRequestsPerMinute(3), 100, Clock.systemUTC(), null, buckets);
     }
 
     private static RedisClientBuckets sharedBuckets() {
-        return new RedisClientBuckets(() -> client, Duration.ofSeconds(2), ClientRateLimiter.timeMeter(Clock.systemUTC()));
+        return new RedisClientBuckets(StandaloneRedisTest::client, Duration.ofSeconds(2), ClientRateLimiter.timeMeter(Clock.systemUTC()));
     }
 
     @Test
@@ -66,8 +43,8 @@ class RedisClientBucketsTest {
     }
 
     @Test
-    void withoutRedisLimitsAreCountedLocallyInsteadOfFailingRequests() throws IOException {
-        int nobodyListens = freePort();
+    void withoutRedisLimitsAreCountedLocallyInsteadOfFailingRequests() {
+        int nobodyListens = RedisServerProcess.closedPort();
         RedisClient unreachable = RedisClient.create("redis://127.0.0.1:" + nobodyListens);
         try {
             RedisClientBuckets buckets = new RedisClientBuckets(() -> unreachable, Duration.ofMillis(500),
@@ -87,22 +64,22 @@ class RedisClientBucketsTest {
 
     @Test
     void whileRedisStaysDownNoRequestWaitsForTheTimeout() {
-        RedisServerProcess own = RedisServerProcess.start();
-        RedisClient ownClient = RedisClient.create(own.url());
         // The pause after a failure runs on this ticker, so the test steps past it instead of waiting it out.
         AtomicLong pauseTime = new AtomicLong();
-        try {
-            // A timeout far beyond the bounds below: a request that waited for Redis could not finish within them.
-            RedisClientBuckets buckets = new RedisClientBuckets(() -> ownClient, Duration.ofSeconds(20),
+        try (OwnRedis own = ownRedis()) {
+            RedisClient ownClient = own.client();
+            // A timeout beyond the 5 s bounds below, so a call that waited for Redis could not finish within them;
+            // no longer than that, since the first call after the kill may wait it out.
+            RedisClientBuckets buckets = new RedisClientBuckets(() -> ownClient, Duration.ofSeconds(8),
                     ClientRateLimiter.timeMeter(Clock.systemUTC()), pauseTime::get);
             ClientRateLimiter limiter = replica(buckets);
             ClientRateLimiter.Config limits = new ClientRateLimiter.Config().setRequestsPerMinute(1000);
             assertThat(limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(10)).isAllowed()).isTrue();
             assertThat(buckets.isDegraded()).isFalse();
 
-            own.kill();
+            own.server().kill();
             // the first request may still meet the connection before Lettuce has seen it close
-            limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(25));
+            limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(15));
             assertThat(buckets.isDegraded()).isTrue();
             // past the pause after a failure (5 s): Redis is still down, and Lettuce is reconnecting
             pauseTime.addAndGet(Duration.ofSeconds(5).plusMillis(1).toNanos());
@@ -110,16 +87,6 @@ class RedisClientBucketsTest {
                 assertThat(limiter.consume("route|198.51.100.3", limits).block(Duration.ofSeconds(5)).isAllowed())
                         .as("request %d while Redis is down", i).isTrue();
             }
-        }
-        finally {
-            ownClient.shutdown();
-            own.close();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

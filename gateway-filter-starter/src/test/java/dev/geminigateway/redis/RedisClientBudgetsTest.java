@@ -84,11 +84,10 @@ class RedisClientBudgetsTest extends StandaloneRedisTest {
 
         redis.kill();
 
-        long started = System.nanoTime();
+        // the replica gives Redis 500 ms; each answer must come within WAIT (block fails past it), timed by no clock here
         assertThat(a.admit("outage-app").block(WAIT)).as("third request, counted locally").isNull();
         assertThat(a.admit("outage-app").block(WAIT)).as("fourth: the local count knows the budget is used")
                 .isNotNull();
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
 
     private ClientBudgets replica(Map<String, TokenBudget> budgets) {

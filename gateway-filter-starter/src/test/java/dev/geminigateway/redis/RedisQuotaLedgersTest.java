@@ -10,9 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import dev.geminigateway.quota.Admission;
@@ -31,45 +29,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * two replicas share one project's limits, with the same arithmetic as the local ledgers.
  */
 @SuppressWarnings("unchecked")
-class RedisQuotaLedgersTest {
+class RedisQuotaLedgersTest extends StandaloneRedisTest {
 
     private static final Duration MARGIN = Duration.ofMillis(250);
     private static final Duration WINDOW = Duration.ofMinutes(1).plus(MARGIN);
     private static final String M = "gemini-2.5-flash";
 
-    private static RedisServerProcess server;
-    private static RedisClient client;
-
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
     private RedisQuotaLedgers replicaA;
     private RedisQuotaLedgers replicaB;
 
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServerProcess.start();
-        client = RedisClient.create(server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (client != null) {
-            client.shutdown();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void replicas() {
-        replicaA = ledgers(client, "gq-test");
-        replicaB = ledgers(client, "gq-test");
+        replicaA = ledgers(client(), "gq-test");
+        replicaB = ledgers(client(), "gq-test");
         replicaA.reset();
         replicaB.ready(Duration.ofSeconds(10)).block();
     }
 
-    private RedisQuotaLedgers ledgers(RedisClient redis, String prefix) {
-        return new RedisQuotaLedgers(() -> redis, clock, MARGIN, Duration.ofSeconds(2), prefix, 100);
+    private RedisQuotaLedgers ledgers(RedisClient lettuce, String prefix) {
+        return new RedisQuotaLedgers(() -> lettuce, clock, MARGIN, Duration.ofSeconds(2), prefix, 100);
     }
 
     @AfterEach
@@ -163,7 +142,7 @@ class RedisQuotaLedgersTest {
     @Test
     void redisKeysNameProjectsAndModelsOnly() {
         granted(replicaA, "pa", QuotaLimits.of(5L, 1000L, 10L), 10);
-        List<String> keys = client.connect().sync().keys("gq-test:*");
+        List<String> keys = List.of(redis.cli("KEYS", "gq-test:*").split("\\R"));
         assertThat(keys).isNotEmpty().allMatch(k -> k.startsWith("gq-test:{pa/" + M + "}"));
     }
 
@@ -177,7 +156,7 @@ class RedisQuotaLedgersTest {
                 .withBean(org.springframework.cloud.gateway.config.GatewayProperties.class)
                 .withPropertyValues("gemini.gateway.groups.free.keys=AIzaSyAutoConfigKey1xxxxxxxxxxxxxxxxxxxxxx@pa")
                 .withPropertyValues("gemini.gateway.quota.ledgers=redis",
-                        "spring.data.redis.url=" + server.url(),
+                        "spring.data.redis.url=" + redis.url(),
                         "gemini.gateway.store.type=in-memory")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -187,14 +166,13 @@ class RedisQuotaLedgersTest {
 
     @Test
     void whenRedisGoesDownTheReplicaDecidesOnItsOwnLedgersInsteadOfFailing() {
-        RedisServerProcess own = RedisServerProcess.start();
-        RedisClient ownClient = RedisClient.create(own.url());
-        try (RedisQuotaLedgers ledgers = new RedisQuotaLedgers(() -> ownClient, clock, MARGIN, Duration.ofMillis(500),
-                "gq-down", 100)) {
+        try (OwnRedis own = ownRedis();
+                RedisQuotaLedgers ledgers = new RedisQuotaLedgers(own::client, clock, MARGIN, Duration.ofMillis(500),
+                        "gq-down", 100)) {
             QuotaLimits limits = QuotaLimits.of(1L, null, 5L);
             ledgers.ready(Duration.ofSeconds(10)).block();
             assertThat(granted(ledgers, "pa", limits, 1).tracked()).isTrue();
-            own.kill();
+            own.server().kill();
             // Redis would refuse this one; unreachable, the replica's own (empty) ledger takes it and counts it
             QuotaReservation local = granted(ledgers, "pa", limits, 1);
             assertThat(local.tracked()).isTrue();
@@ -206,27 +184,23 @@ class RedisQuotaLedgersTest {
             ledgers.refund(local).block();
             assertThat(ledgers.headroom("pa", M, limits)).isEqualTo(new Headroom(1, QuotaLimits.NONE, 5));
         }
-        finally {
-            ownClient.shutdown();
-            own.close();
-        }
     }
 
     @Test
     void whileRedisStaysDownNoCallWaitsForTheTimeout() {
-        RedisServerProcess own = RedisServerProcess.start();
-        RedisClient ownClient = RedisClient.create(own.url());
         // The pause after a failure runs on this ticker, so the test steps past it instead of waiting it out.
         AtomicLong pauseTime = new AtomicLong();
-        // A timeout far beyond the bounds below: a call that waited for Redis could not finish within them.
-        try (RedisQuotaLedgers ledgers = new RedisQuotaLedgers(() -> ownClient, clock, MARGIN, Duration.ofSeconds(20),
-                "gq-outage", 100, pauseTime::get)) {
+        // A timeout beyond the 5 s bounds below, so a call that waited for Redis could not finish within them;
+        // no longer than that, since the first call after the kill may wait it out.
+        try (OwnRedis own = ownRedis();
+                RedisQuotaLedgers ledgers = new RedisQuotaLedgers(own::client, clock, MARGIN, Duration.ofSeconds(8),
+                        "gq-outage", 100, pauseTime::get)) {
             QuotaLimits limits = QuotaLimits.of(1000L, null, 100_000L);
             ledgers.ready(Duration.ofSeconds(10)).block();
             assertThat(granted(ledgers, "pa", limits, 1).tracked()).isTrue();
-            own.kill();
+            own.server().kill();
             // the first call may still meet the connection before Lettuce has seen it close
-            ledgers.tryReserve("g", "pa", M, limits, 1).block(Duration.ofSeconds(25));
+            ledgers.tryReserve("g", "pa", M, limits, 1).block(Duration.ofSeconds(15));
             assertThat(ledgers.degraded()).isTrue();
             // past the pause after a failure (1 s): Redis is still down, and Lettuce is reconnecting
             pauseTime.addAndGet(Duration.ofSeconds(1).plusMillis(1).toNanos());
@@ -234,10 +208,6 @@ class RedisQuotaLedgersTest {
                 assertThat(ledgers.tryReserve("g", "pa", M, limits, 1).block(Duration.ofSeconds(5)))
                         .as("call %d while Redis is down", i).isInstanceOf(Admission.Granted.class);
             }
-        }
-        finally {
-            ownClient.shutdown();
-            own.close();
         }
     }
 
@@ -253,7 +223,7 @@ class RedisQuotaLedgersTest {
             admissions[i] = ScoredValue.just(at, "seed" + i);
             tokens.put("seed" + i, "1");
         }
-        try (StatefulRedisConnection<String, String> seed = client.connect()) {
+        try (StatefulRedisConnection<String, String> seed = client().connect()) {
             seed.sync().zadd(tag + ":z", admissions);
             seed.sync().hset(tag + ":h", tokens);
             seed.sync().set(tag + ":t", Integer.toString(entries));

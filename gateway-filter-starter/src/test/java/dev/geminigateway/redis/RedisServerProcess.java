@@ -22,6 +22,7 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class RedisServerProcess implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(10);
+    private static final int PORT_ATTEMPTS = 5;
 
     private final int port;
     private final Path dir;
@@ -40,31 +41,46 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     static RedisServerProcess start(List<String> extraArgs) {
-        try {
-            RedisServerProcess server = new RedisServerProcess(freePort(), Files.createTempDirectory("redis-test-"),
-                    extraArgs);
-            server.launch();
-            return server;
-        }
-        catch (IOException e) {
-            throw new AssertionError("Could not prepare a redis-server for the test", e);
-        }
+        return launchOnAFreePort("redis-test-", (port, dir) -> extraArgs);
     }
 
     /** A cluster node (cluster-enabled, its nodes file in its own temp dir); not yet part of a cluster. */
     static RedisServerProcess startClusterNode() {
-        try {
-            Path dir = Files.createTempDirectory("redis-cluster-");
-            int port = freePort();
-            RedisServerProcess node = new RedisServerProcess(port, dir, List.of("--cluster-enabled", "yes",
-                    "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
-                    "--cluster-node-timeout", "2000"));
-            node.launch();
-            return node;
+        return launchOnAFreePort("redis-cluster-", (port, dir) -> List.of("--cluster-enabled", "yes",
+                "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
+                "--cluster-node-timeout", "2000"));
+    }
+
+    /**
+     * The port was free when the OS handed it out, but another process (another build on the machine, an outgoing
+     * connection) may take it before redis-server binds it: then a fresh port is tried.
+     */
+    private static RedisServerProcess launchOnAFreePort(String dirPrefix,
+            java.util.function.BiFunction<Integer, Path, List<String>> args) {
+        AssertionError last = null;
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+            RedisServerProcess server;
+            try {
+                Path dir = Files.createTempDirectory(dirPrefix);
+                int port = freePort();
+                server = new RedisServerProcess(port, dir, args.apply(port, dir));
+            }
+            catch (IOException e) {
+                throw new AssertionError("Could not prepare a redis-server for the test", e);
+            }
+            try {
+                server.launch();
+                return server;
+            }
+            catch (AssertionError e) {
+                server.close();
+                if (!String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+                last = e;
+            }
         }
-        catch (IOException e) {
-            throw new AssertionError("Could not prepare a redis-server cluster node", e);
-        }
+        throw last;
     }
 
     public int port() {
@@ -141,16 +157,18 @@ public final class RedisServerProcess implements AutoCloseable {
                     + "(install the redis-server package): " + e.getMessage(), e);
         }
         try {
-            Awaitility.await("redis-server on port " + port + " answers PING").atMost(STARTUP)
+            // the answer must come from this process: another build's redis-server may hold the port
+            String itself = "process_id:" + process.pid();
+            Awaitility.await("redis-server on port " + port + " answers").atMost(STARTUP)
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
                         if (!process.isAlive()) {
                             throw new AssertionError("redis-server exited at start: " + log());
                         }
-                        return cli("PING").contains("PONG");
+                        return cli("INFO", "server").contains(itself);
                     });
         }
         catch (ConditionTimeoutException e) {
-            throw new AssertionError("redis-server on port " + port + " did not answer PING: " + log(), e);
+            throw new AssertionError("redis-server on port " + port + " did not answer: " + log(), e);
         }
     }
 
@@ -191,6 +209,16 @@ public final class RedisServerProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
+        }
+    }
+
+    /** A port nobody listens on (free when asked), for tests of an unreachable Redis. */
+    static int closedPort() {
+        try {
+            return freePort();
+        }
+        catch (IOException e) {
+            throw new AssertionError(e);
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.geminigateway.redis;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +36,7 @@ class RedisStoreAutoConfigurationTest {
 
     @Test
     void aRedisUrlSelectsTheRedisStoreAndItStartsEvenWhenRedisIsDown() {
-        runner.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:" + closedPort()).run(context -> {
+        runner.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:" + RedisServerProcess.closedPort()).run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(KeyStateStore.class);
             KeyStateStore store = context.getBean(KeyStateStore.class);
             assertThat(store).isInstanceOf(RedisKeyStateStore.class);
@@ -49,19 +47,10 @@ class RedisStoreAutoConfigurationTest {
 
     @Test
     void theTypePropertyOverridesTheDefaultBothWays() {
-        int port = closedPort();
+        int port = RedisServerProcess.closedPort();
         runner.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:" + port, "gemini.gateway.store.type=in-memory")
                 .run(context -> assertThat(context.getBean(KeyStateStore.class)).isInstanceOf(InMemoryKeyStateStore.class));
         runner.withPropertyValues("spring.data.redis.port=" + port, "gemini.gateway.store.type=redis")
                 .run(context -> assertThat(context.getBean(KeyStateStore.class)).isInstanceOf(RedisKeyStateStore.class));
-    }
-
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException e) {
-            throw new AssertionError(e);
-        }
     }
 }

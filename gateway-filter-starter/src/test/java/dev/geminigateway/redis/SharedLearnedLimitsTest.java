@@ -4,10 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.geminigateway.quota.Admission;
@@ -26,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A limit one replica learns from Gemini's 429 is used by the others and by a replica started later, through one
  * real redis-server, until the next Pacific midnight.
  */
-class SharedLearnedLimitsTest {
+class SharedLearnedLimitsTest extends StandaloneRedisTest {
 
     private static final String M = "gemini-2.5-flash";
     /** The background refresh runs every second; the bound only tolerates a loaded machine. */
@@ -34,28 +31,13 @@ class SharedLearnedLimitsTest {
     private static final Duration POLL = Duration.ofMillis(20);
     private static final String RPM_QUOTA_ID = "GenerateRequestsPerMinutePerProjectPerModel-FreeTier";
 
-    private static RedisServerProcess server;
-    private static RedisClient client;
-
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServerProcess.start();
-        client = RedisClient.create(server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.shutdown();
-        server.close();
-    }
 
     /** One gateway replica: its own policy (nothing declared), ledgers and scheduler, on the shared Redis. */
     private final class Replica implements AutoCloseable {
 
         final QuotaPolicy policy = new QuotaPolicy(Map.of(), clock);
-        final RedisQuotaLedgers ledgers = new RedisQuotaLedgers(() -> client, clock, Duration.ZERO,
+        final RedisQuotaLedgers ledgers = new RedisQuotaLedgers(StandaloneRedisTest::client, clock, Duration.ZERO,
                 Duration.ofSeconds(2), "gq-learned", 100);
         final QuotaScheduler scheduler = new QuotaScheduler(policy, ledgers, new QuotaMetrics(new SimpleMeterRegistry(), 10),
                 clock, true);

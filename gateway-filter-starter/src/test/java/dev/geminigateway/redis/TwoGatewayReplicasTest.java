@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * learns about a key or a project, the other obeys; state survives a replica restart; killing Redis fails no
  * request, and the replicas converge when it returns.
  */
-class TwoGatewayReplicasTest {
+class TwoGatewayReplicasTest extends StandaloneRedisTest {
 
     /** Pub/sub propagation takes milliseconds (measured in the benchmarks); the bound only tolerates a loaded machine. */
     private static final Duration PROPAGATION = Duration.ofSeconds(5);
@@ -63,34 +63,31 @@ class TwoGatewayReplicasTest {
     private static final List<String> KEYS = List.of(A1, A2, B1, C1, P1);
     private static final List<String> PROJECTS = List.of("pa", "pb", "pc", "pp");
 
-    private static RedisServerProcess redis;
     /** Two replicas for the whole class (context starts are the slow part); a test may replace one. */
     private static ConfigurableApplicationContext a;
     private static ConfigurableApplicationContext b;
 
+    /** After the class's redis-server has started (a superclass's @BeforeAll runs first). */
     @BeforeAll
-    static void startRedisAndReplicas() {
-        redis = RedisServerProcess.start();
+    static void startReplicas() {
         a = startReplica();
         b = startReplica();
     }
 
+    /** Before the class's redis-server stops (a superclass's @AfterAll runs last). */
     @AfterAll
-    static void stopAll() {
+    static void stopReplicas() {
         for (ConfigurableApplicationContext replica : new ConfigurableApplicationContext[] { a, b }) {
             if (replica != null) {
                 replica.close();
             }
         }
-        redis.close();
         SIM.close();
     }
 
+    /** After the superclass has restarted Redis if a test killed it, and emptied it. */
     @BeforeEach
     void cleanSlate() {
-        if (!redis.isAlive()) {
-            redis.restart();
-        }
         Await.until(Duration.ofSeconds(10), "both replicas connected",
                 () -> store(a).connected() && store(b).connected());
         SIM.reset();

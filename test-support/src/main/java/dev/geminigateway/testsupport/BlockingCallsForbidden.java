@@ -1,4 +1,4 @@
-package dev.geminigateway.sample;
+package dev.geminigateway.testsupport;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,10 +15,12 @@ import reactor.blockhound.BlockHound;
 import reactor.blockhound.BlockingOperationError;
 
 /**
- * Installs BlockHound before any test runs (registered in META-INF/services): a blocking call on a non-blocking
+ * Installs BlockHound before any test runs, in every module whose tests depend on this one (registered in this
+ * jar's META-INF/services, so the JUnit launcher finds it on the test class path): a blocking call on a non-blocking
  * thread (an event loop, Reactor's parallel scheduler) throws there, so it fails the test that made it. Reactor,
  * Netty and Spring bring their own allowances for their internals. Each distinct offending stack is also written to
- * {@code target/blocking-calls.txt}, since an error handler may turn the error into a plain 500.
+ * {@code target/blocking-calls.txt} of the module under test, since an error handler may turn the error into a plain
+ * 500. Each module keeps a {@code BlockingCallsForbiddenTest} that proves BlockHound is active in its own run.
  */
 public class BlockingCallsForbidden implements LauncherSessionListener {
 

@@ -1,4 +1,4 @@
-package dev.geminigateway.client;
+package dev.geminigateway.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,14 +13,14 @@ import java.util.Map;
  * One HTTP/1.1 keep-alive connection driven by hand, so a test knows every request travels on the same connection
  * (a pooling client would open a fresh one when an answer is late). Reads time out after {@code readTimeoutMillis}.
  */
-final class RawHttpConnection implements AutoCloseable {
+public final class RawHttpConnection implements AutoCloseable {
 
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
     private boolean answerCloses;
 
-    RawHttpConnection(int port, int readTimeoutMillis) throws IOException {
+    public RawHttpConnection(int port, int readTimeoutMillis) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(readTimeoutMillis);
         in = socket.getInputStream();
@@ -28,7 +28,7 @@ final class RawHttpConnection implements AutoCloseable {
     }
 
     /** Sends one request and returns the status of its answer, whose body is read to its Content-Length. */
-    int exchange(String method, String path, Map<String, String> headers, byte[] body) throws IOException {
+    public int exchange(String method, String path, Map<String, String> headers, byte[] body) throws IOException {
         StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
@@ -69,7 +69,7 @@ final class RawHttpConnection implements AutoCloseable {
     }
 
     /** Whether the last answer said {@code Connection: close}. */
-    boolean answerClosesConnection() {
+    public boolean answerClosesConnection() {
         return answerCloses;
     }
 
