@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is kept from downloading anything by naming both binaries): sign in with the admin token, see every key, disable
  * one through the confirmation dialog, see it turn DISABLED, and see a limit learned from Gemini with its source; then
  * the console's views after traffic with a quota 429 and an invalid key (headroom, last hour, errors, a key's life), and
- * a key added from the page serving, then stopped from it. Screenshots land in {@code target/screenshots/}, and those of
- * the console also in {@code docs/images/} for the README.
+ * a key added from the page serving, then stopped from it. Screenshots land in {@code target/screenshots/}; those of
+ * the console refresh {@code docs/images/} for the README with {@code -Dscreenshots.update=true}.
  */
 class DashboardBrowserTest extends OpsGatewayTest {
 
@@ -226,13 +226,16 @@ class DashboardBrowserTest extends OpsGatewayTest {
         return ((JavascriptExecutor) browser).executeScript(script);
     }
 
-    /** Into target/screenshots, and into the repository's docs/images for the README. */
+    /**
+     * Into target/screenshots; into the repository's docs/images for the README only when asked
+     * ({@code -Dscreenshots.update=true}), so that a test run leaves the checkout as it found it.
+     */
     private static void screenshot(WebElement element, String name) throws IOException {
         byte[] png = element.getScreenshotAs(OutputType.BYTES);
         assertThat(png.length).as(name).isGreaterThan(5_000);
         Files.createDirectories(SCREENSHOTS);
         Files.write(SCREENSHOTS.resolve(name), png);
-        if (Files.isDirectory(DOC_IMAGES.getParent())) {
+        if (Boolean.getBoolean("screenshots.update") && Files.isDirectory(DOC_IMAGES.getParent())) {
             Files.createDirectories(DOC_IMAGES);
             Files.write(DOC_IMAGES.resolve(name), png);
         }
