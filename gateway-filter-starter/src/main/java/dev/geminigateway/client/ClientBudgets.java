@@ -59,7 +59,7 @@ public final class ClientBudgets {
     private final LocalBudgetCounters local = new LocalBudgetCounters();
     private final MeterCache<Meter, Counter> meters;
     /** What each client used since this replica started, for the console; client names are configured: bounded. */
-    private final Map<Meter, LongAdder> used = new ConcurrentHashMap<>();
+    private final Map<Meter, LongAdder> usedSinceStart = new ConcurrentHashMap<>();
 
     /**
      * @param budgets by client name; clients without one (or with an empty one) are only metered
@@ -189,7 +189,7 @@ public final class ClientBudgets {
             return;
         }
         Meter meter = new Meter(client, measure);
-        used.computeIfAbsent(meter, m -> new LongAdder()).add(amount);
+        usedSinceStart.computeIfAbsent(meter, m -> new LongAdder()).add(amount);
         if (meters != null) {
             meters.get(meter).increment(amount);
         }
@@ -198,7 +198,7 @@ public final class ClientBudgets {
     /** Per client name: requests let through and tokens Gemini reported since this replica started. */
     private Map<String, Map<String, Long>> usageSinceStart() {
         Map<String, Map<String, Long>> usage = new TreeMap<>();
-        used.forEach((meter, sum) -> usage.computeIfAbsent(meter.client(), client -> new TreeMap<>())
+        usedSinceStart.forEach((meter, sum) -> usage.computeIfAbsent(meter.client(), client -> new TreeMap<>())
                 .put(meter.measure(), sum.sum()));
         return usage;
     }
