@@ -99,6 +99,7 @@
     renderGroups(data.groups || []);
     renderKeys(data.keys || []);
     renderLimits(data.quotas || { limits: [], tiers: {} });
+    renderClients(data.clientBudgets || { clients: {}, usage: {} });
     renderKeyForm(data);
     if (window.gatewayConsole) { window.gatewayConsole.refresh(data); }
   }
@@ -170,6 +171,53 @@
     if (rows.length === 0) {
       const row = el('tr');
       const cell = el('td', 'empty', 'No limit known yet: declare quotas, set a tier, or let Gemini state them.');
+      cell.colSpan = 5;
+      row.append(cell);
+      body.replaceChildren(row);
+    } else {
+      body.replaceChildren(...rows);
+    }
+  }
+
+  // One row per client token name: its use since this replica started, and its budgets (day and month) if any.
+  const BUDGET_MEASURES = [['requests', 'requests'], ['inputTokens', 'input tokens'], ['outputTokens', 'output tokens']];
+  function renderClients(view) {
+    const usage = view.usage || {};
+    const budgeted = view.clients || {};
+    const names = [...new Set([...Object.keys(usage), ...Object.keys(budgeted)])].sort();
+    $('clients-note').textContent = view.zone ? 'budget days and months in ' + view.zone : '';
+    const number = (n) => Number(n || 0).toLocaleString('en-US');
+    const rows = names.map((name) => {
+      const used = usage[name] || {};
+      const row = el('tr');
+      row.dataset.client = name;
+      row.append(el('td', 'mono', name), el('td', 'num requests', number(used.requests)),
+        el('td', 'num input', number(used.input_tokens)), el('td', 'num output', number(used.output_tokens)));
+      const budgetCell = el('td', 'budget');
+      const entry = budgeted[name];
+      if (!entry) {
+        budgetCell.append(el('span', 'muted', 'no budget'));
+      } else {
+        const budget = entry.budget || {};
+        [['day', 'PerDay'], ['month', 'PerMonth']].forEach(([period, suffix]) => {
+          BUDGET_MEASURES.forEach(([measure, label]) => {
+            const limit = budget[measure + suffix];
+            if (limit > 0) {
+              const spent = ((entry[period] || {}).used || {})[measure] || 0;
+              budgetCell.append(el('div', null, number(spent) + ' of ' + number(limit) + ' ' + label + ' per '
+                + period + ' (renews ' + new Date(entry[period].renewsAt).toLocaleString() + ')'));
+            }
+          });
+        });
+        if (entry.exhausted) { budgetCell.append(el('span', 'badge QUARANTINED', 'used up: ' + entry.exhausted)); }
+      }
+      row.append(budgetCell);
+      return row;
+    });
+    const body = document.querySelector('#clients-table tbody');
+    if (rows.length === 0) {
+      const row = el('tr');
+      const cell = el('td', 'empty', 'No client token has sent a request yet (or client authentication is off).');
       cell.colSpan = 5;
       row.append(cell);
       body.replaceChildren(row);

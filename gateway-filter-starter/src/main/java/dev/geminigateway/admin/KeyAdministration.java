@@ -245,6 +245,9 @@ public class KeyAdministration {
         store.setOperatorState(key.id(), new KeyState.Disabled(clock.instant(), REMOVED_REASON));
         store.recordSuccess(key.id());
         stats.forget(key.id());
+        if (scores != null) {
+            scores.forget(key.id());
+        }
         audit.record("remove", key.id(), "ok", remote);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("action", "remove");

@@ -9,6 +9,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +58,8 @@ public final class ClientBudgets {
     private final SharedBudgets shared;
     private final LocalBudgetCounters local = new LocalBudgetCounters();
     private final MeterCache<Meter, Counter> meters;
+    /** What each client used since this replica started, for the console; client names are configured: bounded. */
+    private final Map<Meter, LongAdder> usedSinceStart = new ConcurrentHashMap<>();
 
     /**
      * @param budgets by client name; clients without one (or with an empty one) are only metered
@@ -144,7 +149,10 @@ public final class ClientBudgets {
         }
     }
 
-    /** Every budgeted client's budget and use as this replica last saw it, for the admin API. */
+    /**
+     * Every budgeted client's budget and use as this replica last saw it ({@code clients}), and every client's use
+     * since this replica started ({@code usage}: requests, input_tokens, output_tokens), for the admin API.
+     */
     public Map<String, Object> view() {
         ZonedDateTime now = clock.instant().atZone(zone);
         String day = now.toLocalDate().toString();
@@ -162,7 +170,7 @@ public final class ClientBudgets {
             view.put("exhausted", budget.exhausted(used));
             clients.put(client, view);
         });
-        return Map.of("zone", zone.getId(), "clients", clients);
+        return Map.of("zone", zone.getId(), "clients", clients, "usage", usageSinceStart());
     }
 
     public ZoneId zone() {
@@ -188,8 +196,21 @@ public final class ClientBudgets {
     }
 
     private void meter(String client, String measure, long amount) {
-        if (meters != null && amount > 0) {
-            meters.get(new Meter(client, measure)).increment(amount);
+        if (client == null || amount <= 0) {
+            return;
         }
+        Meter meter = new Meter(client, measure);
+        usedSinceStart.computeIfAbsent(meter, m -> new LongAdder()).add(amount);
+        if (meters != null) {
+            meters.get(meter).increment(amount);
+        }
+    }
+
+    /** Per client name: requests let through and tokens Gemini reported since this replica started. */
+    private Map<String, Map<String, Long>> usageSinceStart() {
+        Map<String, Map<String, Long>> usage = new TreeMap<>();
+        usedSinceStart.forEach((meter, sum) -> usage.computeIfAbsent(meter.client(), client -> new TreeMap<>())
+                .put(meter.measure(), sum.sum()));
+        return usage;
     }
 }

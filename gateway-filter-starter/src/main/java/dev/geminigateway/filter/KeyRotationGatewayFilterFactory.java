@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,8 +22,13 @@ import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.web.ErrorAnswers;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.cloud.gateway.support.GatewayToStringStyler;
+import org.springframework.web.server.ServerWebExchange;
+
+import reactor.core.publisher.Mono;
 
 /**
  * {@code KeyRotation=<group>[,<group>…]} (or {@code KeyRotation=<group>><group>…} for a priority order): picks a key for the request's (group, model), sets it the way the
@@ -38,6 +44,12 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
 public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactory<KeyRotationGatewayFilterFactory.Config> {
 
     public static final int ORDER = 5000;
+
+    /** Groups a shortcut may name; a route with more can use the long form ({@code groups: a,b,…}). */
+    static final int MAX_SHORTCUT_GROUPS = 32;
+
+    private static final List<String> SHORTCUT_FIELDS = IntStream.range(0, MAX_SHORTCUT_GROUPS)
+            .mapToObj(i -> "groups[" + i + "]").toList();
 
     private final KeyRegistry registry;
     private final RotationPolicy policy;
@@ -61,14 +73,15 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
                 new ErrorAnswers(json, policy.rawErrors()), fallbacks, clock, cacheAffinity);
     }
 
-    @Override
-    public ShortcutType shortcutType() {
-        return ShortcutType.GATHER_LIST;
-    }
-
+    /**
+     * The shortcut's comma-separated values fill {@code groups[0]}, {@code groups[1]}, … The gateway's
+     * {@code GATHER_LIST} would be shorter, but it applies to the long {@code args:} form too, where it turns every
+     * named argument ({@code max-attempts}, {@code deadline}, …) into a group name; the default type renames only the
+     * shortcut's positional values and leaves named ones alone.
+     */
     @Override
     public List<String> shortcutFieldOrder() {
-        return List.of("groups");
+        return SHORTCUT_FIELDS;
     }
 
     @Override
@@ -82,8 +95,24 @@ public class KeyRotationGatewayFilterFactory extends AbstractGatewayFilterFactor
         RotationPolicy route = policy.forRoute(config.getMaxAttempts(), config.getDeadline(), config.getMaxWait())
                 .withCacheAffinity(config.getPromptCacheAffinity());
         boolean failover = Boolean.TRUE.equals(config.getFailover());
-        return new OrderedGatewayFilter((exchange, chain) -> rotation.rotate(exchange, chain, config.getGroups(),
-                failover, route), ORDER);
+        GatewayFilter rotate = new GatewayFilter() {
+            @Override
+            public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+                return rotation.rotate(exchange, chain, config.getGroups(), failover, route);
+            }
+
+            @Override
+            public String toString() {
+                return GatewayToStringStyler.filterToStringCreator(KeyRotationGatewayFilterFactory.this)
+                        .append("groups", String.join(failover ? ">" : ",", config.getGroups()))
+                        .append("maxAttempts", config.getMaxAttempts())
+                        .append("deadline", config.getDeadline())
+                        .append("maxWait", config.getMaxWait())
+                        .append("promptCacheAffinity", config.getPromptCacheAffinity())
+                        .toString();
+            }
+        };
+        return new OrderedGatewayFilter(rotate, ORDER);
     }
 
     public static class Config {

@@ -2,9 +2,12 @@ package dev.geminigateway.selection;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import dev.geminigateway.key.ApiKey;
+import dev.geminigateway.key.KeyGroup;
 import dev.geminigateway.outcome.OutcomeKind;
 
 /**
@@ -14,7 +17,11 @@ import dev.geminigateway.outcome.OutcomeKind;
  * that lost traffic is tried again and can earn it back. Lock-free: one compare-and-set per average per attempt.
  * <p>
  * Scores never make a key ineligible: states, cooldowns and quota decide that; the score only decides which of two
- * eligible keys goes first. Entries exist for keys that were used, so the map is bounded by the pool.
+ * eligible keys goes first. Entries exist for the pool's keys and go when a key is {@link #forget removed}.
+ * <p>
+ * A pick reads scores through a {@link Table} that lines them up with the group's keys: an array slot instead of a
+ * map lookup, and the health objects of neighbouring keys side by side in memory. Fading is a table lookup, not
+ * {@code Math.exp}, and two keys are compared by cross-multiplying, without dividing.
  */
 public final class KeyScores {
 
@@ -26,9 +33,15 @@ public final class KeyScores {
     static final double LATENCY_REFERENCE_MILLIS = 2_000;
     /** In-flight attempts at which the load factor is one half. */
     static final double LOAD_REFERENCE = 4;
-    private static final double LN2_PER_MILLI = Math.log(2) / HALF_LIFE_MILLIS;
+    /** A sample's weight, {@code 2^(-age / half-life)}, per step of {@link #FADE_STEP_SHIFT 2^10 ms} of age. */
+    private static final double[] FADE = fades();
+    private static final int FADE_STEP_SHIFT = 10;
+    /** "Clearly better": by more than a tenth. */
+    private static final double MARGIN = 1.1;
 
     private final ConcurrentMap<String, Health> health = new ConcurrentHashMap<>();
+    /** Per group name (bounded by configuration): its keys' health in the keys' order. */
+    private final ConcurrentMap<String, Table> tables = new ConcurrentHashMap<>();
 
     /** An attempt with this key starts; {@link #finished} must follow exactly once. */
     public void started(String keyId) {
@@ -40,7 +53,10 @@ public final class KeyScores {
      * only the in-flight count changes.
      */
     public void finished(String keyId, OutcomeKind kind, long latencyMillis, long nowMillis) {
-        Health of = health(keyId);
+        Health of = health.get(keyId);
+        if (of == null) {
+            return; // the key was removed while the attempt was in flight
+        }
         of.load(-1);
         double error = errorSample(kind);
         if (Double.isNaN(error)) {
@@ -55,25 +71,30 @@ public final class KeyScores {
         return of == null ? 1.0 : of.score(nowMillis);
     }
 
-    /** True when {@code challenger} is clearly (by more than a tenth) better than {@code incumbent}. */
-    boolean clearlyBetter(String challenger, String incumbent, long nowMillis) {
-        Health a = health.get(challenger);
-        Health b = health.get(incumbent);
-        if (b == null) {
-            return false;
+    /** The scores of a group's keys, by position in {@link KeyGroup#keys()}. */
+    Table table(KeyGroup group) {
+        Table table = tables.get(group.name());
+        if (table != null && table.keys == group.keys()) {
+            return table;
         }
-        double challengerScore = a == null ? 1.0 : a.score(nowMillis);
-        return challengerScore > b.score(nowMillis) * 1.1;
+        Table built = new Table(group.keys(), this);
+        tables.put(group.name(), built);
+        return built;
     }
-
     /** Forgets what every key did (tests; an operator's reset of the whole pool). */
     public void reset() {
         health.clear();
+        tables.clear();
     }
 
     /** Forgets a key (removed from the pool). */
     public void forget(String keyId) {
         health.remove(keyId);
+    }
+
+    /** Whether anything is held for the key (it is in the pool, or was until {@link #forget}). */
+    public boolean tracks(String keyId) {
+        return health.containsKey(keyId);
     }
 
     private Health health(String keyId) {
@@ -86,6 +107,47 @@ public final class KeyScores {
      * outcomes that say nothing about how the key answers (NaN: quota, the client's own errors, states handled
      * elsewhere).
      */
+    private static double[] fades() {
+        // 16 half-lives (1/65536): beyond that a sample counts for nothing
+        int steps = (int) (16 * HALF_LIFE_MILLIS >> FADE_STEP_SHIFT) + 1;
+        double[] fade = new double[steps + 1];
+        for (int i = 0; i < steps; i++) {
+            fade[i] = Math.pow(0.5, (double) (i << FADE_STEP_SHIFT) / HALF_LIFE_MILLIS);
+        }
+        return fade;
+    }
+
+    /**
+     * A group's keys' health, slot for slot. Built again when the group's key list changes (a key added or
+     * removed); a pick only reads it.
+     */
+    static final class Table {
+
+        private final List<ApiKey> keys;
+        private final Health[] health;
+
+        Table(List<ApiKey> keys, KeyScores scores) {
+            this.keys = keys;
+            this.health = new Health[keys.size()];
+            for (int i = 0; i < health.length; i++) {
+                health[i] = scores.health(keys.get(i).id());
+            }
+        }
+
+        /**
+         * What a challenger's score must exceed to go before the key at {@code index}: its score plus a tenth. At
+         * least 1 when nothing can (scores are at most 1), so the search for a challenger can be skipped.
+         */
+        double bar(int index, long nowMillis) {
+            return MARGIN * health[index].score(nowMillis);
+        }
+
+        /** Whether the key at {@code index} scores above {@code bar}. */
+        boolean above(int index, double bar, long nowMillis) {
+            return health[index].above(bar, nowMillis);
+        }
+    }
+
     private static double errorSample(OutcomeKind kind) {
         if (kind == null) {
             return Double.NaN;
@@ -139,11 +201,30 @@ public final class KeyScores {
         }
 
         double score(long nowMillis) {
-            double fade = Math.exp(-Math.max(0, nowMillis - lastMillis) * LN2_PER_MILLI);
-            double errors = Math.min(1, value(errorBits) * fade);
-            double slowness = value(latencyBits) * fade / LATENCY_REFERENCE_MILLIS;
-            double load = Math.max(0, inFlight) / LOAD_REFERENCE;
-            return (1 - errors) / (1 + slowness) / (1 + load);
+            double fade = fade(nowMillis);
+            return good(fade) / cost(fade);
+        }
+
+        /** {@code score > bar}, without dividing. */
+        boolean above(double bar, long nowMillis) {
+            double fade = fade(nowMillis);
+            return good(fade) > bar * cost(fade);
+        }
+
+        private double fade(long nowMillis) {
+            long steps = Math.max(0, nowMillis - lastMillis) >>> FADE_STEP_SHIFT;
+            return FADE[(int) Math.min(steps, FADE.length - 1)];
+        }
+
+        /** The score's numerator: the share of answers that were not errors. */
+        private double good(double fade) {
+            return 1 - Math.min(1, value(errorBits) * fade);
+        }
+
+        /** The score's denominator: slowness and load, each 1 when there is none. */
+        private double cost(double fade) {
+            return (1 + value(latencyBits) * fade * (1 / LATENCY_REFERENCE_MILLIS))
+                    * (1 + Math.max(0, inFlight) * (1 / LOAD_REFERENCE));
         }
 
         private void update(VarHandle handle, double sample) {

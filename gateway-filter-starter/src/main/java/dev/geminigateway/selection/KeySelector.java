@@ -30,7 +30,7 @@ import dev.geminigateway.store.KeyStateStore;
  * its project is not cooling for the model, this request has not tried it yet, and, with a {@link QuotaScheduler},
  * its project's ledger has room for the request (checked and reserved in one step). Among the keys that may serve,
  * two candidates are drawn: the next one from a rotating cursor per (group, model), which spreads load evenly over
- * equal keys, and one at random; the random one goes first only when its {@link KeyScores score} is clearly better.
+ * equal keys, and one from a random position whose {@link KeyScores score} is clearly better, which goes first.
  * A key that fails intermittently or answers slowly therefore loses most of its traffic long before it is benched.
  * <p>
  * When most keys may serve a pick reads a handful of key states, O(1) at any pool size; the full scan happens only
@@ -38,8 +38,8 @@ import dev.geminigateway.store.KeyStateStore;
  */
 public class KeySelector {
 
-    /** Positions looked at, from a random one, for the second candidate. */
-    private static final int CHALLENGER_PROBES = 8;
+    /** Positions looked at, from a random one, for a healthier second candidate. */
+    private static final int CHALLENGER_PROBES = 4;
 
     private final KeyStateStore store;
     private final QuotaScheduler quota;
@@ -140,15 +140,14 @@ public class KeySelector {
         if (first == size) {
             return unavailable(pick, group.name(), model, estimatedTokens);
         }
-        ApiKey incumbent = keys.get((start + first) % size);
-        ApiKey challenger = random == null ? null : pick.challenger(keys, incumbent, random.applyAsInt(size));
-        boolean swap = challenger != null
-                && scores.clearlyBetter(challenger.id(), incumbent.id(), now.toEpochMilli());
-        ApiKey chosen = swap ? challenger : incumbent;
+        int at = (start + first) % size;
+        ApiKey incumbent = keys.get(at);
+        ApiKey challenger = random == null ? null : challenger(pick, group, at, now.toEpochMilli());
+        ApiKey chosen = challenger != null ? challenger : incumbent;
         if (quota == null) {
             return Mono.just(new Selection.Selected(chosen));
         }
-        ApiKey other = swap ? incumbent : challenger;
+        ApiKey other = challenger != null ? incumbent : null;
         return admit(pick, group.name(), chosen, estimatedTokens)
                 .switchIfEmpty(Mono.defer(() -> other == null ? Mono.empty()
                         : admit(pick, group.name(), other, estimatedTokens)))
@@ -156,6 +155,29 @@ public class KeySelector {
                         .concatMap(key -> admit(pick, group.name(), key, estimatedTokens))
                         .next()))
                 .switchIfEmpty(Mono.defer(() -> unavailable(pick, group.name(), model, estimatedTokens)));
+    }
+
+    /**
+     * A key clearly healthier than the one at {@code incumbent} that may serve, looked for from a random position;
+     * null if none among {@link #CHALLENGER_PROBES}. Scores are read first, from the group's score table: whether a
+     * key may serve (its state and its project's cooldowns) is asked only of one that would win, and nothing is
+     * looked for when the incumbent is too healthy for any key to beat.
+     */
+    private ApiKey challenger(Pick pick, KeyGroup group, int incumbent, long nowMillis) {
+        KeyScores.Table table = scores.table(group);
+        double bar = table.bar(incumbent, nowMillis);
+        if (bar >= 1) {
+            return null;
+        }
+        List<ApiKey> keys = group.keys();
+        int size = keys.size();
+        int at = random.applyAsInt(size);
+        for (int i = 0; i < Math.min(CHALLENGER_PROBES, size); i++, at = at + 1 == size ? 0 : at + 1) {
+            if (at != incumbent && table.above(at, bar, nowMillis) && pick.mayServe(keys.get(at), false)) {
+                return keys.get(at);
+            }
+        }
+        return null;
     }
 
     private Mono<Selection> admit(Pick pick, String group, ApiKey key, long estimatedTokens) {
@@ -232,18 +254,6 @@ public class KeySelector {
                 }
             }
             return rest;
-        }
-
-        /** A key other than {@code incumbent} that may serve, looked for from {@code at}; null if none nearby. */
-        ApiKey challenger(List<ApiKey> keys, ApiKey incumbent, int at) {
-            int size = keys.size();
-            for (int i = 0; i < Math.min(CHALLENGER_PROBES, size); i++) {
-                ApiKey key = keys.get((at + i) % size);
-                if (key != incumbent && mayServe(key, false)) {
-                    return key;
-                }
-            }
-            return null;
         }
 
         /** Whether the key may serve this request now; with {@code note}, remembers why not. */

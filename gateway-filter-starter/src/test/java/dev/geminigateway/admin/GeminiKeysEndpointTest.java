@@ -10,11 +10,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.geminigateway.key.ApiKey;
 import dev.geminigateway.observability.ObservabilityIntegrationTest;
+import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.simulator.KeyStatus;
 import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.store.KeyState;
 import dev.geminigateway.support.RawHttpConnection;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.MediaType;
@@ -28,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class GeminiKeysEndpointTest extends ObservabilityIntegrationTest {
 
     private static final String NEW_KEY = "AIzaSyObsRuntimeKeyddddddddddddddddddddd";
+
+    @Autowired
+    private KeySelector keySelector;
 
     @Test
     void refusesRequestsWithoutOrWithAWrongTokenAndAcceptsTheAdminToken() {
@@ -127,6 +132,7 @@ class GeminiKeysEndpointTest extends ObservabilityIntegrationTest {
         CONFIGURED.forEach(key -> store.setState(id(key), new KeyState.Disabled(Instant.now(), "test")));
         generate().expectStatus().isOk();
         assertThat(SIM.counters().forKey(NEW_KEY)).isEqualTo(1);
+        assertThat(keySelector.scores().tracks(id(NEW_KEY))).isTrue();
 
         admin(client.post().uri("/actuator/geminikeys").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("key", NEW_KEY))).exchange().expectStatus().isEqualTo(409);
@@ -135,6 +141,7 @@ class GeminiKeysEndpointTest extends ObservabilityIntegrationTest {
                 .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         assertThat(removed).contains("\"removed\":true").doesNotContain(NEW_KEY);
         assertThat(registry.key(id(NEW_KEY))).isEmpty();
+        assertThat(keySelector.scores().tracks(id(NEW_KEY))).as("health score of a removed key").isFalse();
         admin(client.delete().uri("/actuator/geminikeys/" + id(NEW_KEY))).exchange().expectStatus().isNotFound();
 
         assertThat(output.getOut()).contains("action=add key=" + id(NEW_KEY) + " result=ok")

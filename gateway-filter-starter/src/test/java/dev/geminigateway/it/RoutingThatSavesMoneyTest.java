@@ -13,10 +13,15 @@ import org.springframework.http.MediaType;
 
 import dev.geminigateway.simulator.Fault;
 import dev.geminigateway.simulator.RecordedRequest;
+import dev.geminigateway.simulator.wire.QuotaShapes;
+import dev.geminigateway.simulator.wire.QuotaShapes.Limit;
+import dev.geminigateway.simulator.wire.QuotaShapes.Tier;
+import dev.geminigateway.simulator.wire.QuotaShapes.Violation;
 import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.store.KeyState;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Priority tiers with failover and fallback models ({@code X-Route: tiers}: groups primary, then backup, whose
@@ -45,6 +50,24 @@ class RoutingThatSavesMoneyTest extends GatewayIntegrationTest {
         store.clearCooldowns("pt1");
         tiers().expectStatus().isOk();
         assertThat(keysSeen()).containsExactly(T1, T2, T1);
+    }
+
+    @Test
+    void gemini429sOnTheFirstGroupSendTrafficToTheNextUntilItsRetryDelayHasPassed() {
+        // the primary project's per-minute quota answers 429 once, with Gemini's own body and a 5 s retryDelay
+        SIM.addFault(Fault.error(QuotaShapes.quota(List.of(new Violation(Limit.REQUESTS_PER_MINUTE, Tier.TIER1,
+                false, "1000")), FLASH, Duration.ofSeconds(5))).forKey(T1).times(1));
+        tiers().expectStatus().isOk();
+        assertThat(keysSeen()).as("the 429 is thrown away and the backup tier answers").containsExactly(T1, T2);
+        assertThat(store.cooldown("pt1", FLASH, Instant.now())).as("the primary cools for its retryDelay").isPresent();
+
+        // the cooldown ends by itself: traffic comes back to the first group without anyone resetting anything
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            tiers().expectStatus().isOk();
+            List<String> seen = keysSeen();
+            assertThat(seen.get(seen.size() - 1)).isEqualTo(T1);
+        });
+        assertThat(SIM.counters().withStatus(429)).as("no more upstream 429s after the first").isEqualTo(1);
     }
 
     @Test

@@ -77,6 +77,59 @@ class HealthWeightedSelectionTest {
         assertThat(scores.score(id, NOW.toEpochMilli())).isEqualTo(1.0);
     }
 
+    @Test
+    void aRemovedKeysScoreIsForgottenAndALateAnswerDoesNotBringItBack() {
+        ApiKey removed = keys.get(5);
+        answer(removed, OutcomeKind.SERVER_ERROR, 50);
+        scores.started(removed.id());
+        assertThat(scores.tracks(removed.id())).isTrue();
+
+        scores.forget(removed.id());
+        scores.finished(removed.id(), OutcomeKind.SUCCESS, 300, NOW.toEpochMilli());
+        assertThat(scores.tracks(removed.id())).isFalse();
+
+        List<ApiKey> rest = keys.stream().filter(key -> key != removed).toList();
+        KeyGroup smaller = new KeyGroup("g", rest, Set.of());
+        for (int i = 0; i < 50; i++) {
+            Selection selection = selector.select(smaller, MODEL, Set.of(), Set.of(), NOW).block();
+            assertThat(((Selection.Selected) selection).key()).isNotSameAs(removed);
+        }
+        assertThat(scores.tracks(removed.id())).isFalse();
+        assertThat(rest).allMatch(key -> scores.tracks(key.id()));
+    }
+
+    @Test
+    void aSlowKeyStaysOutOfTheWayInALargePool() {
+        List<ApiKey> many = new java.util.ArrayList<>();
+        for (int n = 0; n < 200; n++) {
+            many.add(key(100 + n));
+        }
+        KeyGroup large = new KeyGroup("large", many, Set.of());
+        for (int k = 0; k < many.size(); k++) {
+            answer(many.get(k), k % 10 == 7 ? OutcomeKind.SUCCESS : k % 10 == 3 ? OutcomeKind.SERVER_ERROR
+                    : OutcomeKind.SUCCESS, k % 10 == 7 ? 5_000 : 300);
+        }
+        Map<String, Integer> picks = new HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            Selection selection = selector.select(large, MODEL, Set.of(), Set.of(), NOW).block();
+            picks.merge(((Selection.Selected) selection).key().id(), 1, Integer::sum);
+        }
+        int slow = 0;
+        int failing = 0;
+        for (int k = 0; k < many.size(); k++) {
+            int got = picks.getOrDefault(many.get(k).id(), 0);
+            if (k % 10 == 7) {
+                slow += got;
+            }
+            else if (k % 10 == 3) {
+                failing += got;
+            }
+        }
+        // a tenth of the keys each: 2,000 picks at an even share
+        assertThat(slow).isLessThan(400);
+        assertThat(failing).isLessThan(400);
+    }
+
     private void answer(ApiKey key, OutcomeKind kind, long latencyMillis) {
         scores.started(key.id());
         scores.finished(key.id(), kind, latencyMillis, NOW.toEpochMilli());

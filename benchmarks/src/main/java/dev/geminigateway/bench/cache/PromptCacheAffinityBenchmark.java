@@ -31,7 +31,7 @@ import dev.geminigateway.simulator.cache.ImplicitCache;
  * gateway; the per-project RPM is enforced by the simulator and configured in the gateway.
  * <p>
  * Arguments ({@code name=value}, all optional): {@code clients=20 projects=5 rounds=10 promptTokens=3000 rpm=50
- * gap=120s model=gemini-2.5-flash}.
+ * gap=30s,60s,120s,150s,180s,240s,300s model=gemini-2.5-flash}; one pair of runs per gap, then one table.
  */
 public final class PromptCacheAffinityBenchmark {
 
@@ -52,24 +52,80 @@ public final class PromptCacheAffinityBenchmark {
         int promptTokens = intArg(args, "promptTokens", 3000);
         int rpm = intArg(args, "rpm", 50);
         String model = arg(args, "model", "gemini-2.5-flash");
-        Duration gap = Duration.ofSeconds(Long.parseLong(arg(args, "gap", "120s").replace("s", "")));
-        System.out.printf(Locale.ROOT, "%d clients x %d requests %ss apart (simulated), ~%d-token system prompt each,"
-                + " %d projects at %d RPM (simulator and gateway), %s, implicit cache TTL %s%n", clients, rounds,
-                gap.toSeconds(), promptTokens, projects, rpm, model, ImplicitCache.DEFAULT_TTL);
-        Result off = run("rotation (affinity off)", false, clients, projects, rounds, promptTokens, rpm, gap, model);
-        Result on = run("affinity on", true, clients, projects, rounds, promptTokens, rpm, gap, model);
-        System.out.println();
-        System.out.println("| mode | requests | ok | input tokens | cached tokens | cached share | upstream 429 "
-                + "| requests per project (min-max) |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
-        for (Result r : List.of(off, on)) {
-            long min = java.util.Arrays.stream(r.perProject()).min().orElse(0);
-            long max = java.util.Arrays.stream(r.perProject()).max().orElse(0);
-            System.out.printf(Locale.ROOT, "| %s | %d | %d | %,d | %,d | %.1f %% | %d | %d-%d |%n", r.mode(),
-                    r.requests(), r.ok(), r.input(), r.cached(), 100 * r.share(), r.upstream429(), min, max);
+        List<Duration> gaps = new ArrayList<>();
+        for (String gap : arg(args, "gap", DEFAULT_GAPS).split(",")) {
+            gaps.add(Duration.ofSeconds(Long.parseLong(gap.strip().replace("s", ""))));
         }
-        System.out.printf(Locale.ROOT, "%ncached share, affinity on / off: %.2fx%n",
-                off.share() == 0 ? Double.POSITIVE_INFINITY : on.share() / off.share());
+        Duration ttl = ImplicitCache.DEFAULT_TTL;
+        System.out.printf(Locale.ROOT, "%d clients x %d requests, ~%d-token system prompt each, %d projects at %d RPM"
+                + " (simulator and gateway), %s, implicit cache TTL %ss; gaps %s%n", clients, rounds, promptTokens,
+                projects, rpm, model, ttl.toSeconds(), gaps);
+        List<Result[]> rows = new ArrayList<>();
+        for (Duration gap : gaps) {
+            Result off = run("rotation (affinity off), gap " + gap.toSeconds() + "s", false, clients, projects, rounds,
+                    promptTokens, rpm, gap, model);
+            Result on = run("affinity on, gap " + gap.toSeconds() + "s", true, clients, projects, rounds,
+                    promptTokens, rpm, gap, model);
+            rows.add(new Result[] { off, on });
+        }
+        System.out.println();
+        System.out.println("| gap | earlier requests within the TTL (k) | cached share, rotation | rotation, expected "
+                + "| cached share, affinity | affinity / rotation | upstream 429 (rotation / affinity) "
+                + "| not 200 (rotation / affinity) | requests per project, rotation / affinity |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (int i = 0; i < gaps.size(); i++) {
+            Duration gap = gaps.get(i);
+            Result off = rows.get(i)[0];
+            Result on = rows.get(i)[1];
+            int k = withinTtl(gap, ttl);
+            System.out.printf(Locale.ROOT, "| %d s | %d | %.1f %% | %.1f %% | %.1f %% | %s | %d / %d | %d / %d | %s / %s |%n",
+                    gap.toSeconds(), k, 100 * off.share(), 100 * expectedRotationShare(on.share(), k, projects,
+                            rounds), 100 * on.share(), ratio(on.share(), off.share()), off.upstream429(),
+                    on.upstream429(), off.requests() - off.ok(), on.requests() - on.ok(), spread(off), spread(on));
+        }
+        System.out.println();
+        System.out.println("k: how many of a client's earlier requests are younger than the TTL when the next one"
+                + " comes (ceil(TTL / gap) - 1). Rotation, expected: affinity's share times the average over rounds of"
+                + " 1 - (1 - 1/projects)^min(round, k), the chance that one of those earlier requests went to the"
+                + " same project when each picks a project at random.");
+    }
+
+    /** Gaps of the default table: from chatty clients to ones that ask less often than the TTL. */
+    static final String DEFAULT_GAPS = "30s,60s,120s,150s,180s,240s,300s";
+
+    /** How many earlier requests of a client still have their prefix cached when its next request comes. */
+    static int withinTtl(Duration gap, Duration ttl) {
+        long g = gap.toMillis();
+        return g <= 0 ? Integer.MAX_VALUE : (int) ((ttl.toMillis() + g - 1) / g) - 1;
+    }
+
+    /**
+     * Plain rotation's share if each request went to a random project: a hit needs one of the client's last
+     * {@code k} requests on the same project; what a hit is worth is affinity's share (which misses only the first
+     * request and what lies past the last whole cache block) scaled to every request after the first.
+     */
+    static double expectedRotationShare(double affinityShare, int k, int projects, int rounds) {
+        if (rounds < 2) {
+            return 0;
+        }
+        double sum = 0;
+        for (int r = 1; r < rounds; r++) {
+            sum += 1 - Math.pow(1 - 1.0 / projects, Math.min(r, k));
+        }
+        return affinityShare * sum / (rounds - 1);
+    }
+
+    private static String ratio(double on, double off) {
+        if (off == 0) {
+            return on == 0 ? "-" : "∞";
+        }
+        return String.format(Locale.ROOT, "%.2f×", on / off);
+    }
+
+    private static String spread(Result r) {
+        long min = java.util.Arrays.stream(r.perProject()).min().orElse(0);
+        long max = java.util.Arrays.stream(r.perProject()).max().orElse(0);
+        return min + "-" + max;
     }
 
     private static Result run(String mode, boolean affinity, int clients, int projects, int rounds,

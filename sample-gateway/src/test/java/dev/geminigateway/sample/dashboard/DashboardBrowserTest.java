@@ -108,6 +108,12 @@ class DashboardBrowserTest extends OpsGatewayTest {
                 By.cssSelector("#limits-table tr[data-limit='ops-alpha|gemini-2.5-flash'] td.rpm"),
                 Pattern.compile("1\\s+learned")));
 
+        // the client token's use under its name (a plain token is named by its fingerprint), never the token
+        By clientRequests = By.cssSelector("#clients-table tr[data-client^='token-'] td.requests");
+        wait.until(driver -> Integer.parseInt(driver.findElement(clientRequests).getText().replace(",", "")) >= 5);
+        assertThat(browser.findElement(By.id("clients-table")).getText()).contains("no budget")
+                .doesNotContain(CLIENT_TOKEN);
+
         By disable = By.cssSelector("tr[data-key-id='" + id(BETA) + "'] button[data-action='disable']");
         wait.until(driver -> {
             driver.findElement(disable).click();
