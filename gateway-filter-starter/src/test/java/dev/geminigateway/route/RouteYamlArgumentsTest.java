@@ -118,7 +118,7 @@ class RouteYamlArgumentsTest {
                 uri: http://localhost:1
                 filters:
                   - name: TokenLimit
-                    args: { max-tokens: 1000, calibration-factor: 1.2, auto-calibrate: true }
+                    args: { max-tokens: 1000, calibration-factor: 1.2, per-image-tokens: 300, max-body-bytes: 2048, auto-calibrate: true }
               - id: client-limit-shortcut
                 uri: http://localhost:1
                 filters: [ "ClientRateLimit=60,1000,token,500000" ]
@@ -200,10 +200,15 @@ class RouteYamlArgumentsTest {
 
     @Test
     void tokenLimitBindsBothForms() {
-        assertThat(bind("token-limit-shortcut", tokenLimit).getMaxTokens()).isEqualTo(125000);
+        TokenLimitGatewayFilterFactory.Config shortcut = bind("token-limit-shortcut", tokenLimit);
+        assertThat(shortcut.getMaxTokens()).isEqualTo(125000);
+        assertThat(shortcut.getCalibrationFactor()).as("defaults kept").isEqualTo(1.0);
+        assertThat(shortcut.getPerImageTokens()).as("defaults kept").isEqualTo(258);
         TokenLimitGatewayFilterFactory.Config config = bind("token-limit-long", tokenLimit);
         assertThat(config.getMaxTokens()).isEqualTo(1000);
         assertThat(config.getCalibrationFactor()).isEqualTo(1.2);
+        assertThat(config.getPerImageTokens()).isEqualTo(300);
+        assertThat(config.getMaxBodyBytes()).isEqualTo(2048);
         assertThat(config.isAutoCalibrate()).isTrue();
     }
 

@@ -53,9 +53,7 @@ import org.springframework.web.server.ServerWebExchange;
 public class FilterChainPiecesBenchmark {
 
     /** The load benchmark's chat completion (benchmarks/scripts/chat.lua). */
-    static final String CHAT = "{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"system\",\"content\":"
-            + "\"You are a concise assistant.\"},{\"role\":\"user\",\"content\":\"Summarise in one sentence why API "
-            + "gateways pool keys.\"}],\"max_tokens\":64}";
+    static final String CHAT = TokenEstimateBenchmark.LOAD_CHAT;
 
     private static final GatewayFilterChain DONE = exchange -> Mono.empty();
     // copies of the patterns the pieces match (CacheMinimums, ResourceNames), for the "before" figures
