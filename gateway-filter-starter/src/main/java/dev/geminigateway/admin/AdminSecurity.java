@@ -69,13 +69,14 @@ public final class AdminSecurity {
         if (basePath == null || basePath.isEmpty() || basePath.equals("/")) {
             return endpoints;
         }
-        String prefix = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
-        return exchange -> {
-            String path = exchange.getRequest().getPath().pathWithinApplication().value();
-            boolean under = path.startsWith(prefix)
-                    && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
-            return under ? endpoints.matches(exchange) : ServerWebExchangeMatcher.MatchResult.notMatch();
-        };
+        return exchange -> isUnderBasePath(basePath, exchange.getRequest().getPath().pathWithinApplication().value())
+                ? endpoints.matches(exchange) : ServerWebExchangeMatcher.MatchResult.notMatch();
+    }
+
+    /** Whether {@code path} is the actuator's {@code basePath} or below it. */
+    static boolean isUnderBasePath(String basePath, String path) {
+        int length = basePath.endsWith("/") ? basePath.length() - 1 : basePath.length();
+        return path.regionMatches(0, basePath, 0, length) && (path.length() == length || path.charAt(length) == '/');
     }
 
     static ReactiveAuthenticationManager authenticationManager(String adminToken) {

@@ -2,6 +2,7 @@ package dev.geminigateway.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.geminigateway.client.ClientBudgets;
 import dev.geminigateway.selection.KeySelector;
+import dev.geminigateway.admin.AdminPlaneFirewall;
 import dev.geminigateway.admin.AdminSecurity;
 import dev.geminigateway.admin.AdminToken;
 import dev.geminigateway.web.GatewayErrors;
@@ -43,6 +45,7 @@ import dev.geminigateway.quota.QuotaPolicy;
 import dev.geminigateway.quota.QuotaScheduler;
 import dev.geminigateway.store.KeyStateStore;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
@@ -61,6 +64,7 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 
 /**
  * Metrics, request ids, the access log, the {@code geminiKeys} health indicator and the {@code geminikeys} admin
@@ -258,11 +262,29 @@ public class ObservabilityAutoConfiguration {
         @ConditionalOnMissingBean(name = "geminiAdminSecurityWebFilterChain")
         SecurityWebFilterChain geminiAdminSecurityWebFilterChain(ServerHttpSecurity http, AdminToken adminToken,
                 Environment environment) {
-            // On the application's port, only paths under the actuator base path can be endpoints.
-            String basePath = ManagementPortType.get(environment) == ManagementPortType.SAME
-                    ? environment.getProperty("management.endpoints.web.base-path", "/actuator") : null;
-            return AdminSecurity.chain(http, AdminSecurity.underBasePath(basePath,
+            return AdminSecurity.chain(http, AdminSecurity.underBasePath(endpointsBasePath(environment),
                     EndpointRequest.toAnyEndpoint().excluding("health", "prometheus")), adminToken);
+        }
+
+        /**
+         * The strict firewall, its per-read header checks confined to the management endpoints while the admin chain
+         * is the only security chain (proxied requests are matched by none).
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        ServerWebExchangeFirewall geminiAdminPlaneFirewall(Environment environment, ListableBeanFactory beans) {
+            return new AdminPlaneFirewall(endpointsBasePath(environment), () -> Arrays.equals(
+                    beans.getBeanNamesForType(SecurityWebFilterChain.class),
+                    new String[] { "geminiAdminSecurityWebFilterChain" }));
+        }
+
+        /** On the application's port only paths under the actuator base path can be endpoints; null: anywhere. */
+        private static String endpointsBasePath(Environment environment) {
+            if (ManagementPortType.get(environment) != ManagementPortType.SAME) {
+                return null;
+            }
+            String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+            return basePath.isEmpty() || basePath.equals("/") ? null : basePath;
         }
 
         /**

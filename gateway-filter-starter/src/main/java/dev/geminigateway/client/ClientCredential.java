@@ -38,7 +38,9 @@ record ClientCredential(String value, Place place) {
         if (google != null && !google.isBlank()) {
             return Optional.of(new ClientCredential(google.trim(), Place.GOOGLE_HEADER));
         }
-        String query = request.getQueryParams().getFirst(Surface.KEY_QUERY_PARAM);
+        // parsing the query parameters costs a map per request; most requests have no query at all
+        String query = request.getURI().getRawQuery() == null ? null
+                : request.getQueryParams().getFirst(Surface.KEY_QUERY_PARAM);
         if (query != null && !query.isBlank()) {
             return Optional.of(new ClientCredential(query.trim(), Place.QUERY_PARAM));
         }

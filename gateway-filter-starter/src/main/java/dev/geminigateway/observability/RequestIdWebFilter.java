@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -18,8 +19,8 @@ import org.springframework.web.server.WebFilterChain;
  * {@code [A-Za-z0-9._-]}), else a new random one. The id goes back on every answer, the gateway's own errors and
  * client-authentication 401s included (this filter runs before the gateway's handler, and sets the header again
  * just before the response commits in case a later step replaced the headers), into exchange attribute
- * {@link #ATTRIBUTE}, and into the Reactor context under the MDC key {@value #MDC_KEY}: with
- * {@code spring.reactor.context-propagation=auto} every log line of the request carries it.
+ * {@link #ATTRIBUTE}, and, with {@code spring.reactor.context-propagation=auto}, into the Reactor context under the
+ * MDC key {@value #MDC_KEY}, so that every log line of the request carries it.
  */
 public class RequestIdWebFilter implements WebFilter, Ordered {
 
@@ -40,6 +41,11 @@ public class RequestIdWebFilter implements WebFilter, Ordered {
             exchange.getResponse().getHeaders().set(HEADER, id);
             return Mono.empty();
         });
+        if (!Hooks.isAutomaticContextPropagationEnabled()) {
+            // Without automatic propagation no log line reads the MDC from the context, and the few operators that
+            // restore thread locals in the limited mode (handle, tap) would only pay for restoring it.
+            return chain.filter(exchange);
+        }
         return chain.filter(exchange)
                 .contextWrite(context -> context.put(Slf4jThreadLocalAccessor.KEY, Map.of(MDC_KEY, id)));
     }
