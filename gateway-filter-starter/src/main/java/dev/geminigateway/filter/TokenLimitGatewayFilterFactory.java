@@ -136,7 +136,7 @@ public class TokenLimitGatewayFilterFactory extends AbstractGatewayFilterFactory
         }
         String model;
         try {
-            model = RequestModel.find(exchange.getRequest().getPath().value(), body);
+            model = RequestModel.findParsed(exchange.getRequest().getPath().value(), json);
         }
         catch (InvalidModelException ex) {
             return Verdict.reject(HttpStatus.BAD_REQUEST, ex.getReason(), "invalid_request_error");

@@ -2,6 +2,7 @@ package dev.geminigateway.web;
 
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,6 +25,19 @@ public final class RequestModel {
     public static String find(String path, byte[] body) {
         String fromPath = fromPath(path);
         return fromPath != null ? fromPath : fromBody(body);
+    }
+
+    /**
+     * As {@link #find(String, byte[])}, reading the body's {@code model} from its already parsed tree (TokenLimit's),
+     * so the body is not scanned a second time. A body naming the model twice gives the tree's choice, the last.
+     */
+    public static String findParsed(String path, JsonNode body) {
+        String fromPath = fromPath(path);
+        if (fromPath != null) {
+            return fromPath;
+        }
+        JsonNode model = body == null ? null : body.get("model");
+        return model != null && model.isString() ? strip(valid(model.stringValue())) : null;
     }
 
     static String fromPath(String path) {

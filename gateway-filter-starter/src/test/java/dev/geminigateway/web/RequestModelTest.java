@@ -3,6 +3,7 @@ package dev.geminigateway.web;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,6 +44,22 @@ class RequestModelTest {
                 .isEqualTo("tunedModels/mine");
         assertThat(RequestModel.find("/v1beta/openai/chat/completions", "{\"messages\":[]}".getBytes()))
                 .isNull();
+    }
+
+    @Test
+    void theParsedBodyGivesTheSameAnswersAsItsBytes() {
+        JsonMapper json = JsonMapper.builder().build();
+        for (String body : new String[] { new String(body("models/gemini-2.5-pro"), StandardCharsets.UTF_8),
+                new String(body("tunedModels/mine"), StandardCharsets.UTF_8), "{\"messages\":[]}",
+                "{\"model\":42,\"messages\":[]}", "[\"model\"]", "{\"model\":null}" }) {
+            assertThat(RequestModel.findParsed("/v1beta/openai/chat/completions", json.readTree(body))).as(body)
+                    .isEqualTo(RequestModel.find("/v1beta/openai/chat/completions",
+                            body.getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(RequestModel.findParsed("/v1beta/models/gemini-2.5-flash:generateContent",
+                json.readTree(body("gemini-2.5-pro")))).as("the path wins").isEqualTo("gemini-2.5-flash");
+        assertThatThrownBy(() -> RequestModel.findParsed("/v1/chat/completions", json.readTree(body("a b"))))
+                .isInstanceOf(InvalidModelException.class);
     }
 
     @Test
