@@ -62,7 +62,7 @@ class ArchitectureTest {
      * them) uses them. They may change in any release.
      */
     private static final Set<String> SHARED = names(
-            "admin.AdminResult", "admin.AdminSecurity", "admin.AdminToken", "admin.AuditLog",
+            "admin.AdminPlaneFirewall", "admin.AdminResult", "admin.AdminSecurity", "admin.AdminToken", "admin.AuditLog",
             "admin.GeminiKeysEndpoint", "admin.KeyAdministration", "admin.QuotaLimitViews",
             "admin.ConsoleViews", "admin.GeminiConsoleEndpoint", "admin.QuotaHeadroomViews",
             "affinity.ResourceAffinityFilter", "affinity.ResourceOwnerCaptureFilter",
@@ -89,7 +89,7 @@ class ArchitectureTest {
             "token.MalformedRequestBodyException", "token.SseUsageScanner", "token.TokenCalibration",
             "token.TokenCounter", "token.TokenEstimate", "token.TokenUsageRecorder", "token.UsageExtractor",
             "web.BodyTooLargeException", "web.ErrorAnswers", "web.GatewayErrors", "web.GeminiApiErrorHandler",
-            "web.GeminiExchangeAttributes", "web.InvalidModelException", "web.LogSafe", "web.RequestBodyCache",
+            "web.GatewayJson", "web.GeminiExchangeAttributes", "web.InvalidModelException", "web.LogSafe", "web.RequestBodyCache",
             "web.RequestModel", "web.Surface", "web.UpstreamResponse");
 
     /** The Redis backends: one package, whose own public surface is what the auto-configuration builds. */

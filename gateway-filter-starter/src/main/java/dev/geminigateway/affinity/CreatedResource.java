@@ -5,6 +5,7 @@ import java.time.Instant;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
+import dev.geminigateway.web.GatewayJson;
 
 /**
  * The name and expiry in Gemini's answer to a file upload ({@code {"file":{"name":"files/…","expirationTime":…}}})
@@ -13,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record CreatedResource(String name, Instant expiresAt) {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = GatewayJson.MAPPER;
 
     /** null when the bytes name no file or cached content. */
     static CreatedResource scan(byte[] json, int length) {

@@ -11,6 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import dev.geminigateway.web.GatewayJson;
 
 /**
  * The Gemini resources a request names, as {@code files/<id>}, {@code cachedContents/<id>} or
@@ -33,7 +34,7 @@ final class ResourceNames {
     private static final int MAX_BODY_NAMES = 16;
     private static final byte[][] BODY_MARKERS = { bytes("fileUri"), bytes("file_uri"), bytes("cachedContent"),
             bytes("cached_content") };
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = GatewayJson.MAPPER;
 
     private ResourceNames() {
     }

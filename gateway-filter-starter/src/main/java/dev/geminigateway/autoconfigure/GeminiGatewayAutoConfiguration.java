@@ -36,6 +36,7 @@ import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.store.InMemoryKeyStateStore;
 import dev.geminigateway.store.KeyStateStore;
 import dev.geminigateway.web.GeminiApiErrorHandler;
+import dev.geminigateway.web.GatewayJson;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -115,7 +116,7 @@ public class GeminiGatewayAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     GeminiErrorClassifier geminiErrorClassifier(Clock clock) {
-        return new GeminiErrorClassifier(JsonMapper.builder().build(), clock);
+        return new GeminiErrorClassifier(GatewayJson.MAPPER, clock);
     }
 
     @Bean
@@ -172,7 +173,7 @@ public class GeminiGatewayAutoConfiguration {
             PoolThrottle poolThrottle, UpstreamBreakers breakers, Clock clock, ObjectProvider<MeterRegistry> meters) {
         return new KeyRotationGatewayFilterFactory(registry, selector, classifier, rotationPolicy(properties.rotation()),
                 retryBudget, poolThrottle, breakers, QuotaGate.of(selector.quota().orElse(null)),
-                JsonMapper.builder().build(), new FallbackMeter(meters.getIfAvailable()), clock,
+                GatewayJson.MAPPER, new FallbackMeter(meters.getIfAvailable()), clock,
                 promptCacheAffinity(properties));
     }
 
@@ -202,7 +203,8 @@ public class GeminiGatewayAutoConfiguration {
 
     /**
      * Streams still open when graceful shutdown's bound is near get their surface's error event instead of a cut
-     * connection: a tenth of the bound before it (at least one second, at most half of it).
+     * connection: a tenth of the bound before it (at least two seconds, at most half of it). The floor leaves room for
+     * a busy replica's timer to fire late: one second proved too little in a loaded test run.
      */
     @Bean
     @ConditionalOnMissingBean
@@ -211,7 +213,7 @@ public class GeminiGatewayAutoConfiguration {
         Duration grace = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
                 .orElse(Duration.ofSeconds(30));
         Duration margin = grace.dividedBy(10);
-        margin = margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin;
+        margin = margin.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : margin;
         margin = margin.compareTo(grace.dividedBy(2)) > 0 ? grace.dividedBy(2) : margin;
         return new OpenStreams(grace, margin);
     }

@@ -8,6 +8,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.web.Surface;
+import dev.geminigateway.web.GatewayJson;
 
 /**
  * A fingerprint of the part of a request Gemini's implicit cache keys on: the leading {@code windowBytes} of its
@@ -27,7 +28,7 @@ final class PrefixFingerprint {
     /** Past this, a field after a huge {@code contents} is not looked for; the contents' own start still counts. */
     static final int SCAN_LIMIT = 256 * 1024;
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = GatewayJson.MAPPER;
 
     private PrefixFingerprint() {
     }

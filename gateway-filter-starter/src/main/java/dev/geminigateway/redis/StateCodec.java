@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.store.Cooldown;
 import dev.geminigateway.store.KeyState;
+import dev.geminigateway.web.GatewayJson;
 
 /**
  * The JSON documents kept in Redis and sent on the change channel. Short field names, because the Lua scripts read
@@ -28,7 +29,7 @@ final class StateCodec {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = GatewayJson.MAPPER;
 
     public String encodeState(StampedState stamped) {
         return json.writeValueAsString(stateDocument(stamped));

@@ -13,6 +13,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import dev.geminigateway.web.RequestBodyCache;
+import dev.geminigateway.web.GatewayJson;
 
 /**
  * A request sent with a group's fallback model instead of the one the client named: in the path on the native
@@ -24,7 +25,7 @@ final class ModelFallback {
     /** Response header naming the model that answered, set when it is a fallback. */
     static final String HEADER = "X-Gemini-Served-Model";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = GatewayJson.MAPPER;
 
     private ModelFallback() {
     }

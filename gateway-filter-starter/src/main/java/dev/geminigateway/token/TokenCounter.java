@@ -5,6 +5,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 
 import dev.geminigateway.web.Surface;
+import dev.geminigateway.web.GatewayJson;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class TokenCounter {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = GatewayJson.MAPPER;
 
     /**
      * Bytes per token of the estimate by length: o200k averages about 4 bytes a token on English text, and KeyRotation

@@ -12,6 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.attempt.Usage;
+import dev.geminigateway.web.GatewayJson;
 
 /**
  * Finds the usage Gemini reports in a response: native {@code usageMetadata} or OpenAI-compatible {@code usage}
@@ -20,7 +21,7 @@ import dev.geminigateway.attempt.Usage;
  */
 public final class UsageExtractor {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = GatewayJson.MAPPER;
     /** The fields {@link #fromNode} reads. */
     private static final Set<String> USAGE_FIELDS = Set.of("usageMetadata", "usage_metadata", "usage");
 

@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RequestModel {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = GatewayJson.MAPPER;
 
     private RequestModel() {
     }

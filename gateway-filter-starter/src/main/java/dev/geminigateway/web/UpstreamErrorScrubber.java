@@ -22,7 +22,7 @@ final class UpstreamErrorScrubber {
 
     static final String REDACTED = "[redacted]";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = GatewayJson.MAPPER;
 
     /** ErrorInfo metadata entries that identify the consumer (project or key) rather than the error. */
     private static final Set<String> CONSUMER_FIELDS = Set.of("consumer", "containerInfo", "project",

@@ -87,12 +87,13 @@ class GracefulShutdownTest {
     }
 
     /**
-     * Streams longer than the shutdown bound (3 s here, 20 x 500 ms streams) are not cut silently: shortly before the
-     * bound each gets its surface's error event, so a client knows it must retry. One shutdown, one stream per surface.
+     * Streams longer than the shutdown bound (4 s here, 20 x 500 ms streams) are not cut silently: shortly before the
+     * bound (2 s, the least margin) each gets its surface's error event, so a client knows it must retry. One
+     * shutdown, one stream per surface.
      */
     @Test
     void streamsStillOpenWhenTheGraceEndsGetTheirSurfacesErrorEvent() throws Exception {
-        ConfigurableApplicationContext gateway = startGateway("--spring.lifecycle.timeout-per-shutdown-phase=3s");
+        ConfigurableApplicationContext gateway = startGateway("--spring.lifecycle.timeout-per-shutdown-phase=4s");
         CompletableFuture<Void> closing = null;
         try {
             int port = gateway.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
