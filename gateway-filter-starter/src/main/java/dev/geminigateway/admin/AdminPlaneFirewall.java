@@ -1,7 +1,5 @@
 package dev.geminigateway.admin;
 
-import java.util.function.BooleanSupplier;
-
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
@@ -19,37 +17,26 @@ import org.springframework.web.server.ServerWebExchange;
 public final class AdminPlaneFirewall implements ServerWebExchangeFirewall {
 
     private final StrictServerWebExchangeFirewall strict = new StrictServerWebExchangeFirewall();
-    private final String basePath;
-    private final BooleanSupplier adminChainOnly;
-    private volatile Boolean adminOnly;
+    /** Where the per-read checks stay; null: everywhere. */
+    private final String confinedTo;
 
     /**
      * @param basePath the actuator's base path on the application's port; null when endpoints may be anywhere (a
      *     root base path, a management port of their own): every request is then checked in full
-     * @param adminChainOnly whether the admin chain is the application's only security chain (asked once, at the first
-     *     request, when every chain is defined)
+     * @param adminChainOnly whether the admin chain is the application's only security chain; if not, every request
+     *     is checked in full
      */
-    public AdminPlaneFirewall(String basePath, BooleanSupplier adminChainOnly) {
-        this.basePath = basePath;
-        this.adminChainOnly = adminChainOnly;
+    public AdminPlaneFirewall(String basePath, boolean adminChainOnly) {
+        this.confinedTo = adminChainOnly ? basePath : null;
     }
 
     @Override
     public Mono<ServerWebExchange> getFirewalledExchange(ServerWebExchange exchange) {
         Mono<ServerWebExchange> checked = strict.getFirewalledExchange(exchange);
-        if (basePath == null || !adminOnly() || AdminSecurity.isUnderBasePath(basePath,
+        if (confinedTo == null || AdminSecurity.isUnderBasePath(confinedTo,
                 exchange.getRequest().getPath().pathWithinApplication().value())) {
             return checked;
         }
         return checked.map(wrapped -> exchange);
-    }
-
-    private boolean adminOnly() {
-        Boolean known = adminOnly;
-        if (known == null) {
-            known = adminChainOnly.getAsBoolean();
-            adminOnly = known;
-        }
-        return known;
     }
 }

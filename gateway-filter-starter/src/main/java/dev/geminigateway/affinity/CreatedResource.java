@@ -5,6 +5,7 @@ import java.time.Instant;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
+
 import dev.geminigateway.web.GatewayJson;
 
 /**

@@ -9,9 +9,10 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.geminigateway.web.GatewayJson;
+
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import dev.geminigateway.web.GatewayJson;
 
 /**
  * The Gemini resources a request names, as {@code files/<id>}, {@code cachedContents/<id>} or

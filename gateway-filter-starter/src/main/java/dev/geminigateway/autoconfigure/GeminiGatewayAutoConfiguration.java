@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.geminigateway.attempt.UsageListener;
 import dev.geminigateway.egress.GroupUpstreams;
@@ -35,8 +34,8 @@ import dev.geminigateway.route.GeminiSurfaceRoutePredicateFactory;
 import dev.geminigateway.selection.KeySelector;
 import dev.geminigateway.store.InMemoryKeyStateStore;
 import dev.geminigateway.store.KeyStateStore;
-import dev.geminigateway.web.GeminiApiErrorHandler;
 import dev.geminigateway.web.GatewayJson;
+import dev.geminigateway.web.GeminiApiErrorHandler;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;

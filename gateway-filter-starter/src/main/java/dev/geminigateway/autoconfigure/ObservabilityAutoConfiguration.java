@@ -273,9 +273,10 @@ public class ObservabilityAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         ServerWebExchangeFirewall geminiAdminPlaneFirewall(Environment environment, ListableBeanFactory beans) {
-            return new AdminPlaneFirewall(endpointsBasePath(environment), () -> Arrays.equals(
-                    beans.getBeanNamesForType(SecurityWebFilterChain.class),
-                    new String[] { "geminiAdminSecurityWebFilterChain" }));
+            // bean definitions only: every chain is defined by now, and no factory bean is created early to ask
+            String[] chains = beans.getBeanNamesForType(SecurityWebFilterChain.class, true, false);
+            return new AdminPlaneFirewall(endpointsBasePath(environment),
+                    Arrays.equals(chains, new String[] { "geminiAdminSecurityWebFilterChain" }));
         }
 
         /** On the application's port only paths under the actuator base path can be endpoints; null: anywhere. */

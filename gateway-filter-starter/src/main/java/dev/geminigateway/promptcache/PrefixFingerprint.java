@@ -7,8 +7,8 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.geminigateway.web.Surface;
 import dev.geminigateway.web.GatewayJson;
+import dev.geminigateway.web.Surface;
 
 /**
  * A fingerprint of the part of a request Gemini's implicit cache keys on: the leading {@code windowBytes} of its

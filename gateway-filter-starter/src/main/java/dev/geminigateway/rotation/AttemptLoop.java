@@ -244,9 +244,7 @@ final class AttemptLoop {
             return Mono.just(new UpstreamAnswer(UpstreamOutcome.success(code), code, null, null));
         }
         return UpstreamResponse.errorBody(exchange)
-                .map(bytes -> new UpstreamAnswer(rotation.classifier.classify(code, bytes), code, bytes, null))
-                .switchIfEmpty(Mono.fromSupplier(
-                        () -> new UpstreamAnswer(UpstreamOutcome.success(code), code, null, null)));
+                .map(bytes -> new UpstreamAnswer(rotation.classifier.classify(code, bytes), code, bytes, null));
     }
 
     private UpstreamAnswer transportFailure(Throwable error) {

@@ -11,9 +11,9 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import dev.geminigateway.web.GatewayJson;
 import dev.geminigateway.web.GeminiExchangeAttributes;
 import dev.geminigateway.web.RequestBodyCache;
-import dev.geminigateway.web.GatewayJson;
 
 /**
  * A request sent with a group's fallback model instead of the one the client named: in the path on the native

@@ -81,6 +81,7 @@ public final class KeyScores {
         tables.put(group.name(), built);
         return built;
     }
+
     /** Forgets what every key did (tests; an operator's reset of the whole pool). */
     public void reset() {
         health.clear();
@@ -107,6 +108,17 @@ public final class KeyScores {
      * outcomes that say nothing about how the key answers (NaN: quota, the client's own errors, states handled
      * elsewhere).
      */
+    private static double errorSample(OutcomeKind kind) {
+        if (kind == null) {
+            return Double.NaN;
+        }
+        return switch (kind) {
+            case SUCCESS -> 0.0;
+            case SERVER_ERROR, TRANSPORT, CAPACITY -> 1.0;
+            default -> Double.NaN;
+        };
+    }
+
     private static double[] fades() {
         // 16 half-lives (1/65536): beyond that a sample counts for nothing
         int steps = (int) (16 * HALF_LIFE_MILLIS >> FADE_STEP_SHIFT) + 1;
@@ -146,17 +158,6 @@ public final class KeyScores {
         boolean above(int index, double bar, long nowMillis) {
             return health[index].above(bar, nowMillis);
         }
-    }
-
-    private static double errorSample(OutcomeKind kind) {
-        if (kind == null) {
-            return Double.NaN;
-        }
-        return switch (kind) {
-            case SUCCESS -> 0.0;
-            case SERVER_ERROR, TRANSPORT, CAPACITY -> 1.0;
-            default -> Double.NaN;
-        };
     }
 
     /**

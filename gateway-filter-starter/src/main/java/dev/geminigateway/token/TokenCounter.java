@@ -4,8 +4,8 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 
-import dev.geminigateway.web.Surface;
 import dev.geminigateway.web.GatewayJson;
+import dev.geminigateway.web.Surface;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;

@@ -22,10 +22,14 @@ import dev.geminigateway.sample.demo.DemoUpstream;
 import dev.geminigateway.sample.demo.DemoUpstreamInitializer;
 import dev.geminigateway.sample.demo.DemoWelcome;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.test.context.ActiveProfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +51,9 @@ class HostileInputTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ServerWebExchangeFirewall firewall;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -98,6 +105,19 @@ class HostileInputTest {
                             .getBytes(StandardCharsets.UTF_8), auth));
         }
         return probes;
+    }
+
+    /**
+     * The admin chain is this gateway's only security chain, so the firewall keeps its per-read header checks for the
+     * actuator: a proxied request goes on as it came (after the up-front checks the path tricks above meet).
+     */
+    @Test
+    void theFirewallWrapsOnlyTheAdminPlane() {
+        MockServerWebExchange proxied = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions"));
+        MockServerWebExchange admin = MockServerWebExchange.from(MockServerHttpRequest.get("/actuator/geminikeys"));
+
+        assertThat(firewall.getFirewalledExchange(proxied).block()).isSameAs(proxied);
+        assertThat(firewall.getFirewalledExchange(admin).block()).isNotSameAs(admin);
     }
 
     @Test
